@@ -1,0 +1,350 @@
+"""Action plans, actions, progress updates, evidence, measures, meetings and the transition log.
+
+Statuses change only through `actions.services`; progress updates and transitions are
+append-only logs.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from inspections.models import Board, Person, Recommendation, Service
+
+
+class RAG(models.TextChoices):
+    GREEN = "green", "Green – on track"
+    AMBER = "amber", "Amber – at risk"
+    RED = "red", "Red – off track"
+    BLUE = "blue", "Blue – complete"
+
+
+class ActionPlan(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted for approval"
+        APPROVED = "approved", "Approved"
+        RETURNED = "returned", "Returned with comments"
+
+    recommendation = models.OneToOneField(
+        Recommendation, on_delete=models.CASCADE, related_name="plan"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    summary = models.TextField(
+        blank=True, help_text="How the plan will deliver the recommendation."
+    )
+    is_example = models.BooleanField(default=False, help_text="Illustrative demonstration data.")
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    def __str__(self) -> str:
+        return f"Action plan for recommendation {self.recommendation.number}"
+
+
+class ActionQuerySet(models.QuerySet):
+    def for_user(self, user) -> ActionQuerySet:
+        return self.filter(
+            plan__recommendation__inspection__service__in=Service.objects.for_user(user)
+        )
+
+    def open(self) -> ActionQuerySet:
+        return self.filter(status__in=Action.OPEN_STATUSES)
+
+    def overdue(self, today: datetime.date) -> ActionQuerySet:
+        return self.open().filter(current_due_date__lt=today)
+
+
+class Action(models.Model):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETE = "complete", "Complete"
+        CANCELLED = "cancelled", "Cancelled"
+        SUPERSEDED = "superseded", "Superseded"
+
+    OPEN_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS)
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="actions")
+    number = models.PositiveSmallIntegerField(help_text="Order within the plan, e.g. 1 for 2.1.")
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="owned_actions")
+    start_date = models.DateField()
+    original_due_date = models.DateField(help_text="Never changes once set.")
+    current_due_date = models.DateField(help_text="Changes only by an approved date change.")
+    success_measure = models.TextField(help_text="How we will know it has worked.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    status_reason = models.TextField(blank=True, help_text="Why it was cancelled or superseded.")
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(original_due_date__gte=models.F("start_date")),
+                name="action_original_due_not_before_start",
+                violation_error_message="The due date cannot be before the start date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(current_due_date__gte=models.F("start_date")),
+                name="action_current_due_not_before_start",
+                violation_error_message="The due date cannot be before the start date.",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "number"], name="action_number_unique_per_plan"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("action_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if self.start_date and self.original_due_date and self.original_due_date < self.start_date:
+            raise ValidationError(
+                {"original_due_date": "The due date cannot be before the start date."}
+            )
+
+    @property
+    def reference(self) -> str:
+        return f"{self.plan.recommendation.number}.{self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return self.is_open and self.current_due_date < today
+
+
+class ProgressUpdate(models.Model):
+    """One dated entry in an action's log. Never edited: a correction is a new update."""
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
+    date = models.DateField()
+    narrative = models.TextField()
+    rag = models.CharField("RAG status", max_length=10, choices=RAG.choices)
+    percent_complete = models.PositiveSmallIntegerField(
+        "% complete", validators=[MaxValueValidator(100, "% complete must be between 0 and 100.")]
+    )
+    reason = models.TextField(blank=True, help_text="Why it is at risk or off track.")
+    recovery_step = models.TextField(blank=True, help_text="What will bring it back on track.")
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        help_text="The earlier update this one corrects.",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["action", "-date", "-created_at"]
+        get_latest_by = ["date", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent_complete__gte=0) & Q(percent_complete__lte=100),
+                name="update_percent_complete_0_100",
+                violation_error_message="% complete must be between 0 and 100.",
+            ),
+            models.CheckConstraint(
+                condition=Q(rag__in=["green", "blue"]) | (~Q(reason="") & ~Q(recovery_step="")),
+                name="update_amber_red_needs_reason_and_recovery",
+                violation_error_message="Amber or Red needs a reason and a recovery step.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action.reference} update {self.date:%d %b %Y} ({self.get_rag_display()})"
+
+
+def evidence_upload_to(instance: Evidence, filename: str) -> str:
+    """A generated name: the user's file name is kept only as data, never as a path."""
+    import uuid
+
+    return f"evidence/{datetime.date.today():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="evidence")
+    update = models.ForeignKey(
+        ProgressUpdate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+    )
+    title = models.CharField(max_length=300)
+    file = models.FileField(upload_to=evidence_upload_to, blank=True)
+    original_filename = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    link = models.URLField(blank=True, max_length=1000)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evidence_added"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+    withdrawn = models.BooleanField(default=False)
+    withdrawn_reason = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["action", "-added_at"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(file="") | ~Q(link=""),
+                name="evidence_has_file_or_link",
+                violation_error_message="Evidence needs a file or a link.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DueDateChange(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting the chair"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="date_changes")
+    previous_due_date = models.DateField()
+    requested_due_date = models.DateField()
+    reason = models.TextField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="date_changes_requested"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="date_changes_decided",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["action", "-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action"],
+                condition=Q(status="pending"),
+                name="one_pending_date_change_per_action",
+                violation_error_message="This action already has a date change awaiting the chair.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action.reference}: {self.previous_due_date} → {self.requested_due_date}"
+
+
+class Measure(models.Model):
+    """A measure of impact: a quantity with a baseline, a target and dated readings."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="measures"
+    )
+    name = models.CharField(max_length=300)
+    unit = models.CharField(max_length=50, blank=True, help_text="e.g. %, children")
+    baseline_value = models.DecimalField(max_digits=12, decimal_places=2)
+    baseline_date = models.DateField()
+    target_value = models.DecimalField(max_digits=12, decimal_places=2)
+    target_date = models.DateField()
+    higher_is_better = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["recommendation", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MeasureReading(models.Model):
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="readings")
+    date = models.DateField()
+    value = models.DecimalField(max_digits=12, decimal_places=2)
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="measure_readings"
+    )
+
+    class Meta:
+        ordering = ["measure", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "date"], name="one_reading_per_measure_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure}: {self.value} on {self.date}"
+
+
+class BoardMeeting(models.Model):
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="meetings")
+    date = models.DateField()
+    title = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["board", "-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "date"], name="one_meeting_per_board_date")
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.board} {self.date:%d %B %Y}"
+
+
+class Transition(models.Model):
+    """Append-only log of every lifecycle move: who, when, from, to and why."""
+
+    class Subject(models.TextChoices):
+        RECOMMENDATION = "recommendation", "Recommendation"
+        PLAN = "plan", "Action plan"
+        ACTION = "action", "Action"
+        DUE_DATE = "due_date", "Due date"
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="transitions"
+    )
+    action = models.ForeignKey(
+        Action, on_delete=models.PROTECT, null=True, blank=True, related_name="transitions"
+    )
+    subject = models.CharField(max_length=20, choices=Subject.choices)
+    from_status = models.CharField(max_length=30, blank=True)
+    to_status = models.CharField(max_length=30)
+    reason = models.TextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="transitions"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_subject_display()} {self.from_status or '–'} → {self.to_status}"

@@ -1,0 +1,226 @@
+"""Demonstration data: Merseyside services, the Knowsley 2023 inspection and demo accounts.
+
+Knowsley 2023 comes from the published report (`demo_data/knowsley-2023.json`); Liverpool
+and Sefton 2019 hold only what their press coverage states. Board members are role titles,
+never invented names of real people. Every function here is idempotent.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.text import slugify
+
+from inspections.frameworks import load_framework
+from inspections.models import (
+    Board,
+    BoardMembership,
+    Finding,
+    Framework,
+    Inspection,
+    Inspectorate,
+    KeyQuestionResult,
+    Person,
+    RatingLevel,
+    Recommendation,
+    Region,
+    Role,
+    Service,
+    ServiceRole,
+    StandardRating,
+    Theme,
+)
+
+DATA_DIR = Path(__file__).resolve().parent / "demo_data"
+DEMO_PASSWORD = "knowsley-demo-2026"  # noqa: S105 (published demo password; DEBUG only)
+
+SERVICES = [
+    ("knowsley", "Knowsley YOS", "Knowsley Council", "Knowsley Youth Justice Management Board"),
+    (
+        "liverpool",
+        "Liverpool YOS",
+        "Liverpool City Council",
+        "Liverpool Youth Justice Management Board",
+    ),
+    ("sefton", "Sefton YOT", "Sefton Council", "Sefton Youth Justice Management Board"),
+]
+
+# (name, job title, agency, board role or None)
+KNOWSLEY_PEOPLE = [
+    ("Chair", "Chair of the management board", "", BoardMembership.BoardRole.CHAIR),
+    ("Education representative", "Board member for education", "Education", "member"),
+    ("Police representative", "Board member for policing", "Merseyside Police", "member"),
+    ("Health representative", "Board member for health", "Health", "member"),
+    (
+        "Children's social care representative",
+        "Board member for children's social care",
+        "Children's social care",
+        "member",
+    ),
+    ("Probation representative", "Board member for probation", "Probation Service", "member"),
+    ("YOS service manager", "Service manager", "Knowsley YOS", None),
+    ("YOS operational manager", "Operational manager", "Knowsley YOS", None),
+]
+
+# username, role, service, person linked to the login
+ACCOUNTS = [
+    ("admin", Role.ADMINISTRATOR, "knowsley", None),
+    ("chair", Role.CHAIR, "knowsley", "Chair"),
+    ("manager", Role.MANAGER, "knowsley", "YOS service manager"),
+    ("member", Role.MEMBER, "knowsley", "Education representative"),
+    ("viewer", Role.VIEWER, "knowsley", None),
+    ("sefton", Role.MANAGER, "sefton", None),
+]
+
+ACCOUNT_DESCRIPTIONS = {
+    "admin": "administrator (Django admin, all data entry)",
+    "chair": "Knowsley board chair (approves plans, signs off closure)",
+    "manager": "Knowsley YOS service manager (drafts plans, logs updates)",
+    "member": "Knowsley board member for education (updates what they own)",
+    "viewer": "Knowsley viewer (read only)",
+    "sefton": "Sefton YOT manager (another service: sees none of Knowsley)",
+}
+
+
+@transaction.atomic
+def load_services() -> dict[str, Service]:
+    region, _ = Region.objects.get_or_create(slug="merseyside", defaults={"name": "Merseyside"})
+    services = {}
+    for slug, name, authority, board_name in SERVICES:
+        service, _ = Service.objects.get_or_create(
+            slug=slug, defaults={"name": name, "local_authority": authority, "region": region}
+        )
+        Board.objects.get_or_create(service=service, defaults={"name": board_name})
+        services[slug] = service
+    knowsley = services["knowsley"]
+    for name, title, agency, board_role in KNOWSLEY_PEOPLE:
+        person, _ = Person.objects.get_or_create(
+            service=knowsley, name=name, defaults={"job_title": title, "agency": agency}
+        )
+        if board_role:
+            BoardMembership.objects.get_or_create(
+                board=knowsley.board,
+                person=person,
+                defaults={"board_role": board_role, "agency_represented": agency},
+            )
+    Person.objects.get_or_create(
+        service=services["sefton"], name="YOT manager", defaults={"job_title": "Service manager"}
+    )
+    return services
+
+
+@transaction.atomic
+def load_accounts() -> list[tuple[str, str]]:
+    """Create the demo logins. Callers must refuse this outside development."""
+    User = get_user_model()
+    created = []
+    for username, role, service_slug, person_name in ACCOUNTS:
+        user, was_created = User.objects.get_or_create(
+            username=username, defaults={"email": f"{username}@example.org"}
+        )
+        if was_created:
+            user.set_password(DEMO_PASSWORD)
+            user.is_staff = role == Role.ADMINISTRATOR
+            user.is_superuser = role == Role.ADMINISTRATOR
+            user.save()
+        service = Service.objects.get(slug=service_slug)
+        ServiceRole.objects.update_or_create(user=user, service=service, defaults={"role": role})
+        if person_name:
+            Person.objects.filter(service=service, name=person_name, user=None).update(user=user)
+        created.append((username, ACCOUNT_DESCRIPTIONS[username]))
+    return created
+
+
+def _level(framework: Framework, name: str | None) -> RatingLevel | None:
+    return framework.levels.get(name=name) if name else None
+
+
+@transaction.atomic
+def load_knowsley_2023() -> Inspection:
+    data = json.loads((DATA_DIR / "knowsley-2023.json").read_text(encoding="utf-8"))
+    framework = load_framework(data["framework"])
+    service = Service.objects.get(slug=data["service"])
+    existing = Inspection.objects.filter(service=service, fieldwork_start=data["fieldwork_start"])
+    if existing.exists():
+        return existing.get()
+    inspection = Inspection.objects.create(
+        service=service,
+        framework=framework,
+        title=data["title"],
+        fieldwork_start=datetime.date.fromisoformat(data["fieldwork_start"]),
+        published_on=datetime.date.fromisoformat(data["published_on"]),
+        published_month_only=data["published_month_only"],
+        published_rating=_level(framework, data["published_rating"]),
+        published_score=data["published_score"],
+    )
+    inspection.inspectorates.set(Inspectorate.objects.filter(short_name__in=data["inspectorates"]))
+    standards = {s.code: s for s in framework.standards.prefetch_related("key_questions")}
+    findings: dict[tuple[str, str, int], Finding] = {}
+    for row in data["standards"]:
+        standard = standards[row["code"]]
+        rating = StandardRating.objects.create(
+            inspection=inspection, standard=standard, level=_level(framework, row["rating"])
+        )
+        for question, percent in zip(
+            standard.key_questions.all(), row.get("key_question_percents", []), strict=True
+        ):
+            KeyQuestionResult.objects.create(rating=rating, key_question=question, percent=percent)
+        for kind in (Finding.Kind.STRENGTH, Finding.Kind.AREA_FOR_IMPROVEMENT):
+            key = "strengths" if kind == Finding.Kind.STRENGTH else "areas_for_improvement"
+            for position, text in enumerate(row.get(key, [])):
+                findings[(row["code"], kind, position)] = Finding.objects.create(
+                    inspection=inspection, standard=standard, kind=kind, text=text, order=position
+                )
+    for row in data["recommendations"]:
+        rec = Recommendation.objects.create(
+            inspection=inspection,
+            number=row["number"],
+            text=row["text"],
+            addressee=row["addressee"],
+            response=Recommendation.Response.AGREED,
+            board_owner=Person.objects.get(service=service, name=row["board_owner"]),
+        )
+        for name in row["themes"]:
+            theme, _ = Theme.objects.get_or_create(name=name, defaults={"slug": slugify(name)})
+            rec.themes.add(theme)
+        rec.findings.set(findings[(code, kind, i)] for code, kind, i in row["findings"])
+        rec.standards.set(standards[code] for code in row["standards"])
+    return inspection
+
+
+@transaction.atomic
+def load_press_only_inspections() -> list[Inspection]:
+    """Liverpool 2019 and Sefton 2019: only what the press coverage states."""
+    framework = load_framework("hmip-youth-2018")
+    hmip = Inspectorate.objects.get(short_name="HMIP")
+    rows = [
+        # service, title, fieldwork month, published on, published month only, rating
+        (
+            "liverpool",
+            "HMIP inspection of Liverpool YOS (2019)",
+            datetime.date(2019, 6, 14),
+            False,
+            "Good",
+        ),
+        ("sefton", "HMIP inspection of Sefton YOT (2019)", None, True, "Requires improvement"),
+    ]
+    inspections = []
+    for slug, title, published_on, month_only, rating in rows:
+        inspection, created = Inspection.objects.get_or_create(
+            service=Service.objects.get(slug=slug),
+            title=title,
+            defaults={
+                "framework": framework,
+                "published_on": published_on,
+                "published_month_only": month_only,
+                "published_rating": _level(framework, rating),
+            },
+        )
+        if created:
+            inspection.inspectorates.add(hmip)
+        inspections.append(inspection)
+    return inspections

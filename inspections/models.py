@@ -1,0 +1,529 @@
+"""Services, boards, people, inspection frameworks, inspections and their recommendations.
+
+Frameworks (domains, standards, key questions, rating levels and score bands) are rows,
+loaded from data files in `inspections/frameworks/`; nothing here names a standard.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from inspections import rules
+
+
+class Region(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceQuerySet(models.QuerySet):
+    def for_user(self, user) -> ServiceQuerySet:
+        """The services a signed-in user belongs to (every service for a superuser)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(roles__user=user).distinct()
+
+
+class Service(models.Model):
+    """A youth offending / youth justice service of one local authority."""
+
+    name = models.CharField(max_length=200, unique=True, help_text="e.g. Knowsley YOS")
+    slug = models.SlugField(unique=True)
+    local_authority = models.CharField(max_length=200, blank=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="services")
+
+    objects = ServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", "Administrator"
+    CHAIR = "chair", "Board chair"
+    MANAGER = "manager", "YOS manager"
+    MEMBER = "member", "Board member"
+    VIEWER = "viewer", "Viewer"
+
+
+class ServiceRole(models.Model):
+    """A login's role in one service. A user may hold roles in several services."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="service_roles"
+    )
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        ordering = ["service__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "service"], name="one_role_per_user_service")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} of {self.service}"
+
+
+class Board(models.Model):
+    """The service's management board (YJMB)."""
+
+    service = models.OneToOneField(Service, on_delete=models.CASCADE, related_name="board")
+    name = models.CharField(
+        max_length=200, help_text="e.g. Knowsley Youth Justice Management Board"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonQuerySet(models.QuerySet):
+    def for_user(self, user) -> PersonQuerySet:
+        return self.filter(service__in=Service.objects.for_user(user))
+
+
+class Person(models.Model):
+    """Someone who can own a recommendation or an action, with or without a login."""
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="people")
+    name = models.CharField(max_length=200, help_text="A name, or a role title such as 'Chair'.")
+    job_title = models.CharField(max_length=200, blank=True)
+    agency = models.CharField(
+        max_length=200, blank=True, help_text="The agency the person represents, e.g. Police."
+    )
+    email = models.EmailField(blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        help_text="Their login, if they have one.",
+    )
+    is_active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["service__name", "name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.job_title})" if self.job_title else self.name
+
+
+class BoardMembership(models.Model):
+    class BoardRole(models.TextChoices):
+        CHAIR = "chair", "Chair"
+        VICE_CHAIR = "vice_chair", "Vice-chair"
+        MEMBER = "member", "Member"
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="board_memberships")
+    board_role = models.CharField(
+        max_length=20, choices=BoardRole.choices, default=BoardRole.MEMBER
+    )
+    agency_represented = models.CharField(max_length=200, blank=True)
+    active_from = models.DateField(null=True, blank=True)
+    active_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["board", "board_role", "person__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(active_to__isnull=True)
+                | Q(active_from__isnull=True)
+                | Q(active_to__gte=models.F("active_from")),
+                name="board_membership_ends_after_start",
+                violation_error_message="A membership cannot end before it starts.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.get_board_role_display()}"
+
+
+# --- Frameworks ---------------------------------------------------------------------
+
+
+class Inspectorate(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=30, unique=True, help_text="e.g. HMIP, Ofsted")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+
+class Framework(models.Model):
+    """An inspection framework: its standards, rating levels and scoring, all as rows."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    inspectorate = models.ForeignKey(
+        Inspectorate, on_delete=models.PROTECT, related_name="frameworks"
+    )
+    has_points = models.BooleanField(
+        default=True, help_text="Whether ratings carry points that add up to a published score."
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["inspectorate__short_name", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Domain(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="domains")
+    number = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["framework", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "number"], name="domain_number_unique_per_framework"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class Standard(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="standards")
+    domain = models.ForeignKey(
+        Domain, on_delete=models.CASCADE, null=True, blank=True, related_name="standards"
+    )
+    code = models.CharField(max_length=10, help_text="e.g. 2.1")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    rated_from_key_questions = models.BooleanField(
+        default=False, help_text="Case-based: the rating follows the lowest key-question %."
+    )
+    counts_towards_score = models.BooleanField(
+        default=True, help_text="Off for standards rated outside the total (e.g. resettlement)."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["framework", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "code"], name="standard_code_unique_per_framework"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class KeyQuestion(models.Model):
+    standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="key_questions")
+    text = models.CharField(max_length=300)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["standard", "order"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class RatingLevel(models.Model):
+    """A rating a framework gives, e.g. Good: 2 points, from 65% on the lowest key question."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="levels")
+    name = models.CharField(max_length=50)
+    rank = models.PositiveSmallIntegerField(help_text="Higher is better.")
+    points = models.PositiveSmallIntegerField(null=True, blank=True)
+    min_key_question_percent = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="The lowest key-question % that earns this rating (blank: not from %).",
+    )
+
+    class Meta:
+        ordering = ["framework", "-rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "name"], name="level_name_unique"),
+            models.UniqueConstraint(fields=["framework", "rank"], name="level_rank_unique"),
+            models.CheckConstraint(
+                condition=Q(min_key_question_percent__isnull=True)
+                | Q(min_key_question_percent__lte=100),
+                name="level_min_percent_0_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScoreBand(models.Model):
+    """A range of total score that gives an overall rating, e.g. 19–30 is Good."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="score_bands")
+    level = models.ForeignKey(RatingLevel, on_delete=models.CASCADE, related_name="score_bands")
+    min_total = models.PositiveSmallIntegerField()
+    max_total = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["framework", "min_total"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_total__gte=models.F("min_total")),
+                name="score_band_max_not_below_min",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.min_total}–{self.max_total}: {self.level}"
+
+
+# --- Inspections --------------------------------------------------------------------
+
+
+class InspectionQuerySet(models.QuerySet):
+    def for_user(self, user) -> InspectionQuerySet:
+        return self.filter(service__in=Service.objects.for_user(user))
+
+
+class Inspection(models.Model):
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="inspections")
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="inspections")
+    inspectorates = models.ManyToManyField(
+        Inspectorate,
+        related_name="inspections",
+        help_text="The inspectorate, or every inspectorate of a joint inspection.",
+    )
+    title = models.CharField(max_length=200, blank=True, help_text="Blank: built from the service.")
+    fieldwork_start = models.DateField(null=True, blank=True)
+    published_on = models.DateField(
+        null=True, blank=True, help_text="Publication date (the 1st when only the month is known)."
+    )
+    published_month_only = models.BooleanField(
+        default=False, help_text="Tick when the report gives only the month of publication."
+    )
+    report_file = models.FileField(upload_to="reports/%Y/", blank=True)
+    report_url = models.URLField(blank=True)
+    published_rating = models.ForeignKey(
+        RatingLevel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The overall rating as published.",
+    )
+    published_score = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The total score as published (blank when none)."
+    )
+    is_example = models.BooleanField(default=False, help_text="Demonstration data.")
+
+    objects = InspectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["service__name", "-published_on"]
+
+    def __str__(self) -> str:
+        if self.title:
+            return self.title
+        year = self.published_on.year if self.published_on else "undated"
+        return f"{self.service} {year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspection_detail", args=[self.pk])
+
+    def score_summary(self) -> rules.ScoreSummary:
+        """Computed score and rating next to the published ones (uses prefetched ratings)."""
+        levels = list(self.framework.levels.all())
+        bands = list(self.framework.score_bands.all())
+        ratings = [(r.standard.counts_towards_score, r.level) for r in self.ratings.all()]
+        return rules.summarise_score(
+            has_points=self.framework.has_points,
+            ratings=ratings,
+            bands=bands,
+            levels=levels,
+            scored_standards=sum(
+                1 for s in self.framework.standards.all() if s.counts_towards_score
+            ),
+            published_score=self.published_score,
+            published_rating=self.published_rating,
+        )
+
+
+class StandardRating(models.Model):
+    """The rating an inspection gave one standard. A blank level means "not rated"."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="ratings")
+    standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="ratings")
+    level = models.ForeignKey(
+        RatingLevel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="As published. Leave blank for 'not rated'.",
+    )
+
+    class Meta:
+        ordering = ["inspection", "standard__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "standard"],
+                name="one_rating_per_standard_per_inspection",
+                violation_error_message="This inspection already has a rating for that standard.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.standard.code}: {self.level or 'Not rated'}"
+
+    def computed_level(self):
+        """The level the key questions give (None when not case-based or no results)."""
+        if not self.standard.rated_from_key_questions:
+            return None
+        percents = [r.percent for r in self.key_question_results.all()]
+        return rules.level_from_key_questions(percents, list(self.standard.framework.levels.all()))
+
+
+class KeyQuestionResult(models.Model):
+    rating = models.ForeignKey(
+        StandardRating, on_delete=models.CASCADE, related_name="key_question_results"
+    )
+    key_question = models.ForeignKey(KeyQuestion, on_delete=models.PROTECT, related_name="results")
+    percent = models.PositiveSmallIntegerField(
+        help_text="% of inspected cases answered 'Yes'.",
+        validators=[MaxValueValidator(100, "A percentage must be between 0 and 100.")],
+    )
+
+    class Meta:
+        ordering = ["rating", "key_question__order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent__gte=0) & Q(percent__lte=100),
+                name="key_question_percent_0_100",
+                violation_error_message="A percentage must be between 0 and 100.",
+            ),
+            models.UniqueConstraint(
+                fields=["rating", "key_question"], name="one_result_per_key_question"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key_question}: {self.percent}%"
+
+
+class Finding(models.Model):
+    class Kind(models.TextChoices):
+        STRENGTH = "strength", "Strength"
+        AREA_FOR_IMPROVEMENT = "area_for_improvement", "Area for improvement"
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
+    standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="findings")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    text = models.TextField()
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["inspection", "standard__order", "kind", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.standard.code} {self.get_kind_display()}: {self.text[:60]}"
+
+
+class Theme(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def for_user(self, user) -> RecommendationQuerySet:
+        return self.filter(inspection__service__in=Service.objects.for_user(user))
+
+
+class Recommendation(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        PLANNED = "planned", "Planned"
+        IN_PROGRESS = "in_progress", "In progress"
+        CLOSURE_PROPOSED = "closure_proposed", "Closure proposed"
+        CLOSED = "closed", "Closed"
+
+    class Response(models.TextChoices):
+        AGREED = "agreed", "Agreed"
+        PARTLY_AGREED = "partly_agreed", "Partly agreed"
+        NOT_AGREED = "not_agreed", "Not agreed"
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="recommendations"
+    )
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    addressee = models.CharField(
+        max_length=300, blank=True, help_text="As written, e.g. 'The Chair of the ... Board'."
+    )
+    response = models.CharField(max_length=20, choices=Response.choices, blank=True)
+    board_owner = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_recommendations",
+        help_text="The board member accountable for this recommendation.",
+    )
+    themes = models.ManyToManyField(Theme, blank=True, related_name="recommendations")
+    findings = models.ManyToManyField(
+        Finding, blank=True, related_name="recommendations", help_text="The findings behind it."
+    )
+    standards = models.ManyToManyField(
+        Standard, blank=True, related_name="recommendations", help_text="The standards behind it."
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    closure_summary = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+    objects = RecommendationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["inspection", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "number"],
+                name="recommendation_number_unique_per_inspection",
+                violation_error_message="This inspection already has a recommendation with that number.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Recommendation {self.number}: {self.text[:70]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("recommendation_detail", args=[self.pk])

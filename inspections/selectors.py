@@ -1,0 +1,42 @@
+"""Page-shaped reads that cross models, each in a fixed number of queries."""
+
+from django.db.models import Prefetch, QuerySet
+
+from inspections.models import (
+    Finding,
+    Inspection,
+    KeyQuestionResult,
+    Recommendation,
+    StandardRating,
+)
+
+
+def inspection_with_ratings(user) -> QuerySet[Inspection]:
+    """Inspections the user may see, with everything the inspection page shows prefetched."""
+    return (
+        Inspection.objects.for_user(user)
+        .select_related("service", "framework", "published_rating")
+        .prefetch_related(
+            "inspectorates",
+            "framework__levels",
+            "framework__score_bands",
+            "framework__standards",
+            "framework__domains",
+            Prefetch(
+                "ratings",
+                queryset=StandardRating.objects.select_related(
+                    "standard__domain", "level"
+                ).prefetch_related(
+                    Prefetch(
+                        "key_question_results",
+                        queryset=KeyQuestionResult.objects.select_related("key_question"),
+                    )
+                ),
+            ),
+            Prefetch("findings", queryset=Finding.objects.select_related("standard")),
+            Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.select_related("board_owner"),
+            ),
+        )
+    )

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from inspections import views
+
+urlpatterns = [
+    path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
+]

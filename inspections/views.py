@@ -1,0 +1,52 @@
+"""Staff pages for inspections."""
+
+from itertools import groupby
+
+from django.shortcuts import get_object_or_404, render
+
+from inspections.models import Finding, Inspection
+from inspections.selectors import inspection_with_ratings
+
+
+def home(request):
+    inspections = (
+        Inspection.objects.for_user(request.user)
+        .select_related("service", "published_rating")
+        .order_by("service__name", "-published_on")
+    )
+    return render(request, "inspections/home.html", {"inspections": inspections})
+
+
+def inspection_detail(request, pk: int):
+    inspection = get_object_or_404(inspection_with_ratings(request.user), pk=pk)
+    ratings = list(inspection.ratings.all())
+    findings = list(inspection.findings.all())
+    by_standard = {
+        code: list(group) for code, group in groupby(findings, key=lambda f: f.standard.code)
+    }
+    sections = []
+    for domain, group in groupby(ratings, key=lambda r: r.standard.domain):
+        rows = []
+        for rating in group:
+            standard_findings = by_standard.get(rating.standard.code, [])
+            rows.append(
+                {
+                    "rating": rating,
+                    "computed": rating.computed_level(),
+                    "strengths": [f for f in standard_findings if f.kind == Finding.Kind.STRENGTH],
+                    "areas": [
+                        f for f in standard_findings if f.kind == Finding.Kind.AREA_FOR_IMPROVEMENT
+                    ],
+                }
+            )
+        sections.append({"domain": domain, "rows": rows})
+    return render(
+        request,
+        "inspections/inspection_detail.html",
+        {
+            "inspection": inspection,
+            "score": inspection.score_summary(),
+            "sections": sections,
+            "recommendations": inspection.recommendations.all(),
+        },
+    )

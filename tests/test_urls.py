@@ -1,0 +1,59 @@
+"""Sign-in is required everywhere except the pages a signed-out person must reach."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+PUBLIC = {
+    "login",
+    "accessibility",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
+
+
+def _walk(resolver, prefix=""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin" or str(entry.pattern).startswith("admin/"):
+                continue
+            yield from _walk(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield entry.name, prefix + str(entry.pattern)
+
+
+def staff_urls():
+    """Every named staff URL with sample arguments (1 for each converter)."""
+    import re
+
+    urls = []
+    for name, pattern in _walk(get_resolver()):
+        if not name:
+            continue
+        kwargs = {m: 1 for m in re.findall(r"<(?:\w+:)?(\w+)>", pattern)}
+        for key in list(kwargs):
+            if "token" in key or "uidb64" in key:
+                kwargs[key] = "x"
+        urls.append((name, reverse(name, kwargs=kwargs)))
+    return urls
+
+
+@pytest.mark.parametrize("name, url", staff_urls(), ids=[n for n, _ in staff_urls()])
+def test_anonymous_is_sent_to_sign_in_from_every_staff_page(client, db, name, url):
+    response = client.get(url)
+    if name in PUBLIC:
+        assert response.status_code in (200, 302)
+        return
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login") + "?next=")
+
+
+def test_the_admin_needs_sign_in_too(client, db):
+    response = client.get("/admin/inspections/inspection/")
+    assert response.status_code == 302 and "login/?next=/admin/" in response["Location"]
+
+
+def test_the_sign_in_page_and_accessibility_statement_are_public(client, db):
+    assert client.get(reverse("login")).status_code == 200
+    assert client.get(reverse("accessibility")).status_code == 200
