@@ -18,6 +18,7 @@ urlpatterns = [
         name="accessibility",
     ),
     path("", include("inspections.urls")),
+    path("", include("actions.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,76 @@
+"""Filters for the action lists, applied to a queryset already scoped to the user."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+
+from actions.models import RAG, Action
+from inspections.models import Inspection, Person, Service, Theme
+
+RAG_CHOICES = [*RAG.choices, ("none", "No update yet")]
+
+
+class ActionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Search", method="filter_search")
+    service = django_filters.ModelChoiceFilter(
+        label="Service",
+        field_name="plan__recommendation__inspection__service",
+        queryset=Service.objects.none(),
+        empty_label="Any",
+    )
+    inspection = django_filters.ModelChoiceFilter(
+        label="Inspection",
+        field_name="plan__recommendation__inspection",
+        queryset=Inspection.objects.none(),
+        empty_label="Any",
+    )
+    owner = django_filters.ModelChoiceFilter(
+        label="Owner", queryset=Person.objects.none(), empty_label="Any"
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=Action.Status.choices, empty_label="Any"
+    )
+    rag = django_filters.ChoiceFilter(
+        label="Latest RAG", choices=RAG_CHOICES, method="filter_rag", empty_label="Any"
+    )
+    overdue = django_filters.BooleanFilter(
+        label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput
+    )
+    due_before = django_filters.DateFilter(
+        label="Due before",
+        field_name="current_due_date",
+        lookup_expr="lt",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    theme = django_filters.ModelChoiceFilter(
+        label="Theme",
+        field_name="plan__recommendation__themes",
+        queryset=Theme.objects.all(),
+        empty_label="Any",
+    )
+
+    class Meta:
+        model = Action
+        fields: list[str] = []
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        user = self.request.user
+        self.filters["service"].queryset = Service.objects.for_user(user)
+        self.filters["inspection"].queryset = Inspection.objects.for_user(user).select_related(
+            "service"
+        )
+        self.filters["owner"].queryset = Person.objects.for_user(user)
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(title__icontains=value) if value else queryset
+
+    def filter_rag(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(latest_rag__isnull=True)
+        return queryset.filter(latest_rag=value) if value else queryset
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue(self.today) if value else queryset

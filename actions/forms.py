@@ -1,0 +1,164 @@
+"""Forms of the staff workflow. Forms validate input; `actions.services` writes."""
+
+from __future__ import annotations
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from django import forms
+from django.utils import timezone
+
+from actions.models import RAG, ProgressUpdate
+from actions.uploads import ALLOWED_DESCRIPTION, check_evidence_file
+
+
+class GDSForm(forms.Form):
+    """A form rendered by crispy-forms-gds inside a <form> the template writes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.label_size = "s"
+        self.helper.legend_size = "s"
+
+
+class EvidenceFields(forms.Form):
+    """Optional evidence attached with an update, or on its own."""
+
+    evidence_title = forms.CharField(
+        label="Evidence title (optional)", required=False, max_length=300
+    )
+    evidence_file = forms.FileField(
+        label="Evidence file (optional)",
+        required=False,
+        help_text=f"{ALLOWED_DESCRIPTION}. Up to the size limit of your service.",
+    )
+    evidence_link = forms.URLField(
+        label="Or a link to evidence (optional)", required=False, max_length=1000
+    )
+
+    def clean_evidence_file(self):
+        upload = self.cleaned_data.get("evidence_file")
+        if upload:
+            self.checked_file = check_evidence_file(upload)
+        return upload
+
+
+class ProgressUpdateForm(GDSForm, EvidenceFields):
+    date = DateInputField(label="Date of the update", help_text="For example, 27 3 2026")
+    narrative = forms.CharField(
+        label="What progress has been made?", widget=forms.Textarea(attrs={"rows": 4})
+    )
+    rag = forms.ChoiceField(label="RAG status", choices=RAG.choices, widget=forms.RadioSelect)
+    percent_complete = forms.IntegerField(
+        label="% complete",
+        min_value=0,
+        max_value=100,
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
+    )
+    reason = forms.CharField(
+        label="Reason (needed for Amber or Red)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why is it at risk or off track?",
+    )
+    recovery_step = forms.CharField(
+        label="Recovery step (needed for Amber or Red)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What will bring it back on track, and by when?",
+    )
+    corrects = forms.ModelChoiceField(
+        label="Does this correct an earlier update? (optional)",
+        queryset=ProgressUpdate.objects.none(),
+        required=False,
+        empty_label="No, it is a new update",
+    )
+
+    field_order = ["date", "narrative", "rag", "percent_complete", "reason", "recovery_step"]
+
+    def __init__(self, *args, action=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if action is not None:
+            self.fields["corrects"].queryset = action.updates.all()
+        if not self.is_bound:
+            self.initial.setdefault("date", timezone.localdate())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("rag") in (RAG.AMBER, RAG.RED):
+            if not (data.get("reason") or "").strip():
+                self.add_error("reason", "Amber or Red needs a reason: say why it is at risk.")
+            if not (data.get("recovery_step") or "").strip():
+                self.add_error("recovery_step", "Amber or Red needs a recovery step.")
+        if data.get("rag") == RAG.BLUE and data.get("percent_complete") not in (None, 100):
+            self.add_error("percent_complete", "Blue means complete: enter 100.")
+        return data
+
+
+class EvidenceForm(GDSForm, EvidenceFields):
+    def clean(self):
+        data = super().clean()
+        if not data.get("evidence_file") and not data.get("evidence_link") and not self.errors:
+            raise forms.ValidationError("Choose a file or enter a link.")
+        return data
+
+
+class ActionForm(GDSForm):
+    title = forms.CharField(label="Action", max_length=300)
+    description = forms.CharField(
+        label="Details (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    owner = forms.ModelChoiceField(label="Owner", queryset=None, empty_label="Choose an owner")
+    start_date = DateInputField(label="Start date")
+    due_date = DateInputField(label="Due date")
+    success_measure = forms.CharField(
+        label="How will we know it has worked?", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, owners, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        if editing:
+            # The due date changes only through a date change the chair approves.
+            del self.fields["due_date"]
+
+    def clean(self):
+        data = super().clean()
+        start, due = data.get("start_date"), data.get("due_date")
+        if start and due and due < start:
+            self.add_error("due_date", "The due date cannot be before the start date.")
+        return data
+
+
+class DateChangeForm(GDSForm):
+    new_date = DateInputField(label="New due date")
+    reason = forms.CharField(
+        label="Why does the date need to change?", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReasonForm(GDSForm):
+    """A decision that needs a reason: return, send back, decline, reopen, cancel."""
+
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, label: str = "Reason", required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
+        self.fields["reason"].required = required
+
+
+class CancelActionForm(ReasonForm):
+    superseded = forms.BooleanField(
+        label="It is replaced by another action (superseded)", required=False
+    )
+
+
+class ClosureForm(GDSForm):
+    summary = forms.CharField(
+        label="Closure summary: what was done, and the evidence that it worked",
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )

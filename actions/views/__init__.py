@@ -1,0 +1,2 @@
+"""Staff pages of the workflow: `actions` (action pages and lists), `plans` (plans and
+recommendation decisions)."""

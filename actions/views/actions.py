@@ -1,0 +1,355 @@
+"""Staff pages for actions: the action page, its forms, evidence downloads and the lists.
+
+Every view fetches through a `for_user` scope (another service's object is 404), checks the
+role through `actions.permissions` (a read-only role gets 403), calls a service and
+redirects after a successful POST. A refused write re-renders the page with the person's
+input kept and the reason shown.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from actions import permissions as perms
+from actions import selectors, services
+from actions.filters import ActionFilter
+from actions.forms import (
+    ActionForm,
+    CancelActionForm,
+    DateChangeForm,
+    EvidenceForm,
+    ProgressUpdateForm,
+    ReasonForm,
+)
+from actions.models import Action, DueDateChange, Evidence
+from inspections.models import Person
+
+PAGE_SIZE = 25
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: field errors on fields, others on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _action_context(request, action: Action, **forms) -> dict:
+    service_id = action.plan.recommendation.inspection.service_id
+    today = selectors.today()
+    people = {p.pk: str(p) for p in Person.objects.filter(service_id=service_id)}
+    history = action.history.select_related("history_user").order_by("history_date")
+    evidence = list(action.evidence.select_related("added_by").filter(withdrawn=False))
+    can_update = perms.can_update_action(request.user, action, service_id)
+    context = {
+        "action": action,
+        "recommendation": action.plan.recommendation,
+        "rag": selectors.display_rag(action, today),
+        "today": today,
+        "updates": selectors.action_updates(action),
+        "evidence": evidence,
+        "date_changes": list(action.date_changes.select_related("requested_by", "decided_by")),
+        "history": selectors.history_changes(history, {"owner": people}),
+        "can_update": can_update and action.plan.recommendation.status == "in_progress",
+        "can_edit": perms.can_edit_plan(request.user, service_id),
+        "can_decide": perms.can_decide(request.user, service_id),
+        "update_form": forms.get("update_form") or ProgressUpdateForm(action=action),
+        "evidence_form": forms.get("evidence_form") or EvidenceForm(),
+        "date_form": forms.get("date_form") or DateChangeForm(),
+    }
+    return context
+
+
+def _get_action(request, pk: int) -> Action:
+    return get_object_or_404(selectors.action_page(request.user), pk=pk)
+
+
+def action_detail(request, pk: int):
+    action = _get_action(request, pk)
+    return render(request, "actions/action_detail.html", _action_context(request, action))
+
+
+def _save_evidence(request, action, form, update=None):
+    data = form.cleaned_data
+    upload = data.get("evidence_file")
+    link = data.get("evidence_link")
+    if upload:
+        checked = form.checked_file
+        services.evidence_add(
+            action=action,
+            by=request.user,
+            title=data.get("evidence_title") or checked.original_filename,
+            file=upload,
+            original_filename=checked.original_filename,
+            content_type=checked.content_type,
+            update=update,
+        )
+    if link:
+        services.evidence_add(
+            action=action,
+            by=request.user,
+            title=data.get("evidence_title") or link,
+            link=link,
+            update=update,
+        )
+
+
+@require_POST
+def update_create(request, pk: int):
+    action = _get_action(request, pk)
+    service_id = action.plan.recommendation.inspection.service_id
+    perms.require(perms.can_update_action(request.user, action, service_id))
+    form = ProgressUpdateForm(request.POST, request.FILES, action=action)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            update = services.update_log(
+                action=action,
+                by=request.user,
+                date=data["date"],
+                narrative=data["narrative"],
+                rag=data["rag"],
+                percent_complete=data["percent_complete"],
+                reason=data["reason"],
+                recovery_step=data["recovery_step"],
+                corrects=data["corrects"],
+            )
+            _save_evidence(request, action, form, update)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Update saved on action {action.reference}.")
+            return redirect(action)
+    context = _action_context(request, action, update_form=form)
+    return render(request, "actions/action_detail.html", context, status=400)
+
+
+@require_POST
+def evidence_create(request, pk: int):
+    action = _get_action(request, pk)
+    service_id = action.plan.recommendation.inspection.service_id
+    perms.require(perms.can_update_action(request.user, action, service_id))
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            _save_evidence(request, action, form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Evidence added.")
+            return redirect(action)
+    context = _action_context(request, action, evidence_form=form)
+    return render(request, "actions/action_detail.html", context, status=400)
+
+
+def evidence_download(request, pk: int):
+    evidence = get_object_or_404(
+        Evidence.objects.filter(
+            action__in=Action.objects.for_user(request.user), withdrawn=False
+        ).exclude(file=""),
+        pk=pk,
+    )
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404("The file is missing from storage.") from missing
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_filename or f"evidence-{evidence.pk}",
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@require_POST
+def date_change_create(request, pk: int):
+    action = _get_action(request, pk)
+    service_id = action.plan.recommendation.inspection.service_id
+    perms.require(perms.can_update_action(request.user, action, service_id))
+    form = DateChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.date_change_request(
+                action=action,
+                by=request.user,
+                new_date=form.cleaned_data["new_date"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "New date requested: it now awaits the chair's approval.")
+            return redirect(action)
+    context = _action_context(request, action, date_form=form)
+    return render(request, "actions/action_detail.html", context, status=400)
+
+
+def date_change_decide(request, pk: int):
+    change = get_object_or_404(
+        DueDateChange.objects.filter(
+            action__in=Action.objects.for_user(request.user)
+        ).select_related("action__plan__recommendation__inspection", "requested_by"),
+        pk=pk,
+    )
+    service_id = change.action.plan.recommendation.inspection.service_id
+    perms.require(perms.can_decide(request.user, service_id), "Only the board chair can decide.")
+    form = ReasonForm(request.POST or None, label="Reason (needed to decline)", required=False)
+    if request.method == "POST" and form.is_valid():
+        approve = request.POST.get("decision") == "approve"
+        try:
+            services.date_change_decide(
+                change=change, by=request.user, approve=approve, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "New date approved." if approve else "New date declined.")
+            return redirect(change.action)
+    return render(
+        request,
+        "actions/date_change_decide.html",
+        {"change": change, "action": change.action, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def action_edit(request, pk: int):
+    action = _get_action(request, pk)
+    service_id = action.plan.recommendation.inspection.service_id
+    perms.require(perms.can_edit_plan(request.user, service_id))
+    owners = Person.objects.filter(service_id=service_id, is_active=True)
+    initial = {
+        "title": action.title,
+        "description": action.description,
+        "owner": action.owner,
+        "start_date": action.start_date,
+        "success_measure": action.success_measure,
+        "version": action.version,
+    }
+    form = ActionForm(request.POST or None, initial=initial, owners=owners, editing=True)
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.action_edit(
+                action=action,
+                by=request.user,
+                expected_version=data["version"],
+                title=data["title"],
+                description=data["description"],
+                owner=data["owner"],
+                start_date=data["start_date"],
+                success_measure=data["success_measure"],
+            )
+        except services.StaleEdit as error:
+            add_service_errors(form, error)
+            stale = True
+            action.refresh_from_db()
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Action {action.reference} saved.")
+            return redirect(action)
+    if stale:
+        # Keep the person's text, but carry the new version so a deliberate resave works.
+        form.data = form.data.copy()
+        form.data["version"] = action.version
+    return render(
+        request,
+        "actions/action_form.html",
+        {
+            "form": form,
+            "action": action,
+            "recommendation": action.plan.recommendation,
+            "stale": stale,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def action_cancel(request, pk: int):
+    action = _get_action(request, pk)
+    service_id = action.plan.recommendation.inspection.service_id
+    perms.require(perms.can_edit_plan(request.user, service_id))
+    form = CancelActionForm(request.POST or None, label="Why is this action cancelled?")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_cancel(
+                action=action,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                superseded=form.cleaned_data["superseded"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Action {action.reference} cancelled.")
+            return redirect(action)
+    return render(
+        request,
+        "actions/action_cancel.html",
+        {"form": form, "action": action},
+        status=400 if form.errors else 200,
+    )
+
+
+SORTS = {
+    "due": ("current_due_date", "pk"),
+    "-due": ("-current_due_date", "-pk"),
+    "reference": ("plan__recommendation__inspection", "plan__recommendation__number", "number"),
+    "owner": ("owner__name", "current_due_date"),
+    "status": ("status", "current_due_date"),
+    "updated": ("latest_update_date", "pk"),
+    "-updated": ("-latest_update_date", "-pk"),
+}
+
+
+def _action_list(request, queryset, title: str, template_flags: dict):
+    today = selectors.today()
+    action_filter = ActionFilter(
+        request.GET or None, queryset=queryset, request=request, today=today
+    )
+    sort = request.GET.get("sort", "due")
+    ordered = action_filter.qs.order_by(*SORTS.get(sort, SORTS["due"]))
+    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    for action in page.object_list:
+        action.display_rag = selectors.display_rag(action, today)
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    return render(
+        request,
+        "actions/action_list.html",
+        {
+            "title": title,
+            "filter": action_filter,
+            "page": page,
+            "sort": sort,
+            "query": query.urlencode(),
+            "sort_query": sort_query.urlencode(),
+            "total": page.paginator.count,
+            **template_flags,
+        },
+    )
+
+
+def my_actions(request):
+    queryset = selectors.action_list(request.user).filter(owner__user=request.user)
+    return _action_list(request, queryset, "My actions", {"mine": True})
+
+
+def all_actions(request):
+    return _action_list(
+        request, selectors.action_list(request.user), "All actions", {"mine": False}
+    )

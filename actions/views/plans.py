@@ -1,0 +1,210 @@
+"""Plan drafting and the decisions on a recommendation: submit, approve, return, propose
+closure, sign off, send back and reopen. Each is a POST from the recommendation page, or
+a small form page when the decision needs words."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from actions import permissions as perms
+from actions import services
+from actions.forms import ActionForm, ClosureForm, ReasonForm
+from actions.views.actions import add_service_errors
+from inspections.models import Person, Recommendation
+
+
+def _get_recommendation(request, pk: int) -> Recommendation:
+    return get_object_or_404(
+        Recommendation.objects.for_user(request.user).select_related("inspection__service"),
+        pk=pk,
+    )
+
+
+def _refused(request, rec, error: ValidationError):
+    for message in error.messages:
+        messages.error(request, message)
+    return redirect(rec)
+
+
+@require_POST
+def plan_start(request, pk: int):
+    rec = _get_recommendation(request, pk)
+    perms.require(perms.can_edit_plan(request.user, rec.inspection.service_id))
+    try:
+        services.plan_start(recommendation=rec, by=request.user)
+    except ValidationError as error:
+        return _refused(request, rec, error)
+    messages.success(request, "Action plan started. Add its actions, then submit it to the chair.")
+    return redirect("action_add", pk=rec.pk)
+
+
+def action_add(request, pk: int):
+    rec = _get_recommendation(request, pk)
+    service_id = rec.inspection.service_id
+    perms.require(perms.can_edit_plan(request.user, service_id))
+    owners = Person.objects.filter(service_id=service_id, is_active=True)
+    form = ActionForm(request.POST or None, owners=owners)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if not hasattr(rec, "plan"):
+                services.plan_start(recommendation=rec, by=request.user)
+                rec.refresh_from_db()
+            action = services.action_add(
+                plan=rec.plan,
+                by=request.user,
+                title=data["title"],
+                description=data["description"],
+                owner=data["owner"],
+                start_date=data["start_date"],
+                due_date=data["due_date"],
+                success_measure=data["success_measure"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Action {action.reference} added to the plan.")
+            return redirect(rec)
+    return render(
+        request,
+        "actions/action_form.html",
+        {"form": form, "recommendation": rec, "action": None},
+        status=400 if form.errors else 200,
+    )
+
+
+def _plan_decision(request, pk: int, *, decide, success: str):
+    rec = _get_recommendation(request, pk)
+    if not hasattr(rec, "plan"):
+        messages.error(request, "This recommendation has no action plan yet.")
+        return redirect(rec)
+    version = request.POST.get("version")
+    try:
+        decide(rec, int(version) if version and version.isdigit() else None)
+    except ValidationError as error:
+        return _refused(request, rec, error)
+    messages.success(request, success)
+    return redirect(rec)
+
+
+@require_POST
+def plan_submit(request, pk: int):
+    return _plan_decision(
+        request,
+        pk,
+        decide=lambda rec, v: services.plan_submit(
+            plan=rec.plan, by=request.user, expected_version=v
+        ),
+        success="Plan submitted to the chair for approval.",
+    )
+
+
+@require_POST
+def plan_approve(request, pk: int):
+    return _plan_decision(
+        request,
+        pk,
+        decide=lambda rec, v: services.plan_approve(
+            plan=rec.plan, by=request.user, expected_version=v
+        ),
+        success="Plan approved: the recommendation is now in progress.",
+    )
+
+
+def _reason_page(request, pk: int, *, allowed, heading: str, label: str, act, success: str):
+    """A decision that needs a reason, on a page of its own."""
+    rec = _get_recommendation(request, pk)
+    perms.require(allowed(request.user, rec.inspection.service_id))
+    form = ReasonForm(request.POST or None, label=label)
+    if request.method == "POST" and form.is_valid():
+        try:
+            act(rec, form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(rec)
+    return render(
+        request,
+        "actions/decision_form.html",
+        {"form": form, "recommendation": rec, "heading": heading},
+        status=400 if form.errors else 200,
+    )
+
+
+def plan_return(request, pk: int):
+    return _reason_page(
+        request,
+        pk,
+        allowed=perms.can_decide,
+        heading="Return the plan with comments",
+        label="What needs to change before you can approve it?",
+        act=lambda rec, reason: services.plan_return(
+            plan=rec.plan, by=request.user, comments=reason
+        ),
+        success="Plan returned with your comments.",
+    )
+
+
+def send_back(request, pk: int):
+    return _reason_page(
+        request,
+        pk,
+        allowed=perms.can_decide,
+        heading="Send back: not ready to close",
+        label="Why is it not ready to close?",
+        act=lambda rec, reason: services.recommendation_send_back(
+            recommendation=rec, by=request.user, reason=reason
+        ),
+        success="Sent back: the recommendation is in progress again.",
+    )
+
+
+def reopen(request, pk: int):
+    return _reason_page(
+        request,
+        pk,
+        allowed=perms.can_decide,
+        heading="Reopen the recommendation",
+        label="Why is it being reopened?",
+        act=lambda rec, reason: services.recommendation_reopen(
+            recommendation=rec, by=request.user, reason=reason
+        ),
+        success="Recommendation reopened.",
+    )
+
+
+def propose_closure(request, pk: int):
+    rec = _get_recommendation(request, pk)
+    perms.require(perms.can_edit_plan(request.user, rec.inspection.service_id))
+    form = ClosureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recommendation_propose_closure(
+                recommendation=rec, by=request.user, summary=form.cleaned_data["summary"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Closure proposed: it now awaits the chair's sign-off.")
+            return redirect(rec)
+    return render(
+        request,
+        "actions/decision_form.html",
+        {"form": form, "recommendation": rec, "heading": "Propose closure"},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def sign_off(request, pk: int):
+    rec = _get_recommendation(request, pk)
+    try:
+        services.recommendation_sign_off(recommendation=rec, by=request.user)
+    except ValidationError as error:
+        return _refused(request, rec, error)
+    messages.success(request, f"Recommendation {rec.number} signed off and closed.")
+    return redirect(rec)
