@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions import services
-from actions.models import RAG, ActionPlan
+from actions.models import RAG, ActionPlan, BoardMeeting, Measure, MeasureReading
 from inspections.models import Inspection, Person
 
 EXAMPLE_NOTE = "Example data for demonstration: not Knowsley's actual plan."
@@ -184,8 +184,14 @@ def load_example_plans(inspection: Inspection, today: datetime.date | None = Non
         if rec.number not in PLANS or ActionPlan.objects.filter(recommendation=rec).exists():
             continue
         summary, stage, actions = PLANS[rec.number]
+        earliest = min(start for _, _, start, *_ in actions)
+        drafted = _moment(today, earliest - 14)
         plan = services.plan_start(
-            recommendation=rec, by=manager, summary=f"{summary}\n\n{EXAMPLE_NOTE}", is_example=True
+            recommendation=rec,
+            by=manager,
+            summary=f"{summary}\n\n{EXAMPLE_NOTE}",
+            is_example=True,
+            at=drafted,
         )
         made = []
         for title, owner, start, due, measure, updates in actions:
@@ -197,11 +203,12 @@ def load_example_plans(inspection: Inspection, today: datetime.date | None = Non
                 start_date=today + datetime.timedelta(days=start),
                 due_date=today + datetime.timedelta(days=due),
                 success_measure=measure,
+                at=drafted,
             )
             made.append((action, updates))
-        services.plan_submit(plan=plan, by=manager)
+        services.plan_submit(plan=plan, by=manager, at=_moment(today, earliest - 10))
         if stage == "approved":
-            services.plan_approve(plan=plan, by=chair)
+            services.plan_approve(plan=plan, by=chair, at=_moment(today, earliest - 7))
             for action, updates in made:
                 for days_ago, rag, percent, narrative, reason, recovery in updates:
                     day = today - datetime.timedelta(days=days_ago)
@@ -214,9 +221,45 @@ def load_example_plans(inspection: Inspection, today: datetime.date | None = Non
                         percent_complete=percent,
                         reason=reason,
                         recovery_step=recovery,
-                        created_at=timezone.make_aware(
-                            datetime.datetime.combine(day, datetime.time(10, 0))
-                        ),
+                        created_at=_moment(today, -days_ago),
                     )
         created += 1
     return created
+
+
+def _moment(today: datetime.date, offset_days: int) -> datetime.datetime:
+    """10:00 on the day `offset_days` from today (negative: in the past), never the future."""
+    day = min(today + datetime.timedelta(days=offset_days), today)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
+
+
+@transaction.atomic
+def load_example_board(inspection: Inspection, today: datetime.date | None = None) -> None:
+    """Two past board meetings and an example measure of impact (once)."""
+    today = today or timezone.localdate()
+    board = inspection.service.board
+    for days_ago, title in ((84, "Board meeting (example)"), (28, "Board meeting (example)")):
+        BoardMeeting.objects.get_or_create(
+            board=board, date=today - datetime.timedelta(days=days_ago), defaults={"title": title}
+        )
+    rec = inspection.recommendations.get(number=3)
+    measure, created = Measure.objects.get_or_create(
+        recommendation=rec,
+        name="YOS children aged 16+ in education, training or employment (example data)",
+        defaults={
+            "unit": "%",
+            "baseline_value": 45,
+            "baseline_date": today - datetime.timedelta(days=180),
+            "target_value": 70,
+            "target_date": today + datetime.timedelta(days=365),
+        },
+    )
+    if created:
+        recorder = get_user_model().objects.get(username="manager")
+        for days_ago, value in ((120, 47), (60, 52), (10, 55)):
+            MeasureReading.objects.create(
+                measure=measure,
+                date=today - datetime.timedelta(days=days_ago),
+                value=value,
+                recorded_by=recorder,
+            )

@@ -5,10 +5,11 @@ from __future__ import annotations
 import django_filters
 from django import forms
 
-from actions.models import RAG, Action
-from inspections.models import Inspection, Person, Service, Theme
+from actions.models import Action
+from actions.reports import RAG_LABELS, RAG_ORDER, filter_by_rag
+from inspections.models import Inspection, Person, Recommendation, Service, Theme
 
-RAG_CHOICES = [*RAG.choices, ("none", "No update yet")]
+RAG_CHOICES = [(key, RAG_LABELS[key]) for key in RAG_ORDER]
 
 
 class ActionFilter(django_filters.FilterSet):
@@ -32,7 +33,7 @@ class ActionFilter(django_filters.FilterSet):
         label="Status", choices=Action.Status.choices, empty_label="Any"
     )
     rag = django_filters.ChoiceFilter(
-        label="Latest RAG", choices=RAG_CHOICES, method="filter_rag", empty_label="Any"
+        label="RAG", choices=RAG_CHOICES, method="filter_rag", empty_label="Any"
     )
     overdue = django_filters.BooleanFilter(
         label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput
@@ -42,6 +43,12 @@ class ActionFilter(django_filters.FilterSet):
         field_name="current_due_date",
         lookup_expr="lt",
         widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    recommendation = django_filters.ModelChoiceFilter(
+        label="Recommendation",
+        field_name="plan__recommendation",
+        queryset=Recommendation.objects.none(),
+        empty_label="Any",
     )
     theme = django_filters.ModelChoiceFilter(
         label="Theme",
@@ -63,14 +70,15 @@ class ActionFilter(django_filters.FilterSet):
             "service"
         )
         self.filters["owner"].queryset = Person.objects.for_user(user)
+        self.filters["recommendation"].queryset = Recommendation.objects.for_user(
+            user
+        ).select_related("inspection__service")
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(title__icontains=value) if value else queryset
 
     def filter_rag(self, queryset, name, value):
-        if value == "none":
-            return queryset.filter(latest_rag__isnull=True)
-        return queryset.filter(latest_rag=value) if value else queryset
+        return filter_by_rag(queryset, value, self.today) if value else queryset
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue(self.today) if value else queryset

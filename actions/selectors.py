@@ -41,11 +41,14 @@ def with_progress(actions: QuerySet[Action]) -> QuerySet[Action]:
 
 def display_rag(action: Action, today: datetime.date) -> str:
     """What a person sees: Overdue beats the last RAG; otherwise the latest update's."""
-    if action.is_overdue(today):
-        return "overdue"
-    if action.status == Action.Status.COMPLETE:
-        return "blue"
-    return getattr(action, "latest_rag", None) or ""
+    from actions.reports import rag_bucket
+
+    return rag_bucket(
+        status=action.status,
+        due=action.current_due_date,
+        latest_rag=getattr(action, "latest_rag", None),
+        today=today,
+    )
 
 
 def action_list(user) -> QuerySet[Action]:

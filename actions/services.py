@@ -165,9 +165,11 @@ def _check_version(obj, expected_version: int | None) -> None:
 
 @transaction.atomic
 def plan_start(
-    *, recommendation: Recommendation, by, summary: str = "", is_example=False
+    *, recommendation: Recommendation, by, summary: str = "", is_example=False, at=None
 ) -> ActionPlan:
-    """Start drafting the plan: the recommendation moves from open to planned."""
+    """Start drafting the plan: the recommendation moves from open to planned.
+
+    `at` backdates the record, for loading history (demo and synthetic data) only."""
     rec = _lock(Recommendation, recommendation.pk)
     perms.require(perms.can_edit_plan(by, _service_id(rec)))
     if hasattr(rec, "plan"):
@@ -179,8 +181,9 @@ def plan_start(
         subject=Transition.Subject.PLAN,
         from_status="",
         to_status=PlanStatus.DRAFT,
+        at=at,
     )
-    _move_recommendation(rec, RecStatus.PLANNED, by=by)
+    _move_recommendation(rec, RecStatus.PLANNED, by=by, at=at)
     return plan
 
 
@@ -205,6 +208,7 @@ def action_add(
     due_date: datetime.date,
     success_measure: str,
     description: str = "",
+    at=None,
 ) -> Action:
     plan = _lock(ActionPlan, plan.pk)
     rec = plan.recommendation
@@ -234,6 +238,7 @@ def action_add(
         from_status="",
         to_status=ActionStatus.NOT_STARTED,
         reason="Action added to the plan.",
+        at=at,
     )
     return action
 
@@ -283,27 +288,33 @@ def action_cancel(*, action: Action, by, reason: str, superseded: bool = False) 
 
 
 @transaction.atomic
-def plan_submit(*, plan: ActionPlan, by, expected_version: int | None = None) -> ActionPlan:
+def plan_submit(
+    *, plan: ActionPlan, by, expected_version: int | None = None, at=None
+) -> ActionPlan:
     plan = _lock(ActionPlan, plan.pk)
     perms.require(perms.can_edit_plan(by, _service_id(plan.recommendation)))
     _check_version(plan, expected_version)
     if not plan.actions.exists():
         raise ValidationError("Add at least one action before submitting the plan.")
-    _move_plan(plan, PlanStatus.SUBMITTED, by=by)
+    _move_plan(plan, PlanStatus.SUBMITTED, by=by, at=at)
     return plan
 
 
 @transaction.atomic
-def plan_approve(*, plan: ActionPlan, by, expected_version: int | None = None) -> ActionPlan:
+def plan_approve(
+    *, plan: ActionPlan, by, expected_version: int | None = None, at=None
+) -> ActionPlan:
     plan = _lock(ActionPlan, plan.pk)
     rec = plan.recommendation
     perms.require(
         perms.can_decide(by, _service_id(rec)), "Only the board chair can approve a plan."
     )
     _check_version(plan, expected_version)
-    _move_plan(plan, PlanStatus.APPROVED, by=by)
+    _move_plan(plan, PlanStatus.APPROVED, by=by, at=at)
     if rec.status == RecStatus.PLANNED:
-        _move_recommendation(rec, RecStatus.IN_PROGRESS, by=by, reason="Action plan approved.")
+        _move_recommendation(
+            rec, RecStatus.IN_PROGRESS, by=by, reason="Action plan approved.", at=at
+        )
     return plan
 
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from actions.views import actions as views
-from actions.views import plans
+from actions.views import board, plans
 
 urlpatterns = [
     path("actions/", views.all_actions, name="action_list"),
@@ -30,4 +30,10 @@ urlpatterns += [
     path("recommendations/<int:pk>/sign-off/", plans.sign_off, name="sign_off"),
     path("recommendations/<int:pk>/send-back/", plans.send_back, name="send_back"),
     path("recommendations/<int:pk>/reopen/", plans.reopen, name="reopen"),
+]
+
+urlpatterns += [
+    path("inspections/<int:pk>/board/", board.dashboard, name="dashboard"),
+    path("inspections/<int:pk>/board-pack/", board.board_pack, name="board_pack"),
+    path("overview/", board.overview, name="overview"),
 ]

@@ -9,16 +9,34 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from tests import factories  # noqa: E402
 
 
-@pytest.fixture
-def knowsley_demo(db, settings):
-    """The whole `load_demo` world: Knowsley, Liverpool, Sefton, accounts and example plans."""
+def _load_demo():
     from django.core.management import call_command
+    from django.test.utils import override_settings
 
-    settings.DEBUG = True
-    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    with override_settings(
+        DEBUG=True, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    ):
+        call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the demo once per test database; each test runs in a transaction rolled back
+    afterwards, so the demo is the same for every test. (Transactional tests, which
+    pytest-django runs last, flush it; `knowsley_demo` then loads it again.)"""
+    with django_db_blocker.unblock():
+        _load_demo()
+
+
+@pytest.fixture
+def knowsley_demo(db):
+    """The whole `load_demo` world: Knowsley, Liverpool, Sefton, accounts and example plans."""
     from inspections.models import Inspection
 
-    return Inspection.objects.get(service__slug="knowsley")
+    found = Inspection.objects.filter(service__slug="knowsley", fieldwork_start__isnull=False)
+    if not found.exists():
+        _load_demo()
+    return found.get()
 
 
 def _demo_user(username):

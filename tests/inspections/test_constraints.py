@@ -65,6 +65,7 @@ def test_an_action_cannot_be_due_before_it_starts(inspection):
     plan = _plan(inspection)
     owner = factories.make_person(inspection.service)
     start = datetime.date(2024, 1, 10)
+    before = Action.objects.count()
     _refused(
         "action_original_due_not_before_start",
         lambda: Action.objects.create(
@@ -91,7 +92,7 @@ def test_an_action_cannot_be_due_before_it_starts(inspection):
             success_measure="m",
         ),
     )
-    assert not Action.objects.exists()
+    assert Action.objects.count() == before
 
 
 def test_progress_percent_must_be_between_0_and_100(inspection):
@@ -99,6 +100,7 @@ def test_progress_percent_must_be_between_0_and_100(inspection):
     owner = factories.make_person(inspection.service)
     user = factories.make_user()
     day = datetime.date(2024, 1, 10)
+    before = ProgressUpdate.objects.count()
     action = Action.objects.create(
         plan=plan,
         number=1,
@@ -121,4 +123,4 @@ def test_progress_percent_must_be_between_0_and_100(inspection):
             action=action, date=day, narrative="n", rag="red", percent_complete=10, author=user
         ),
     )
-    assert not ProgressUpdate.objects.exists()
+    assert ProgressUpdate.objects.count() == before

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from actions.demo import load_example_plans
+from actions.demo import load_example_board, load_example_plans
 from inspections import demo
 
 
@@ -21,6 +21,7 @@ class Command(BaseCommand):
         knowsley = demo.load_knowsley_2023()
         demo.load_press_only_inspections()
         plans = load_example_plans(knowsley)
+        load_example_board(knowsley)
         self.stdout.write(self.style.SUCCESS(f"Demo loaded ({plans} example plans created)."))
         self.stdout.write("")
         self.stdout.write("Sign in at http://127.0.0.1:8000/ with any of these demo accounts,")
