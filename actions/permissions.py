@@ -48,6 +48,19 @@ def can_decide(user, service_id: int) -> bool:
     return role_in(user, service_id) == Role.CHAIR
 
 
+def can_administer(user, service_id: int) -> bool:
+    """Enter and import inspections for a service: its administrators (and superusers)."""
+    return role_in(user, service_id) == Role.ADMINISTRATOR
+
+
+def administered_services(user) -> list[int]:
+    if user.is_authenticated and user.is_superuser:
+        from inspections.models import Service
+
+        return list(Service.objects.values_list("pk", flat=True))
+    return [sid for sid, role in roles_by_service(user).items() if role == Role.ADMINISTRATOR]
+
+
 def owns_action(user, action) -> bool:
     return action.owner.user_id is not None and action.owner.user_id == user.pk
 

@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 from django.db.models import Prefetch
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -48,6 +50,14 @@ class ServiceAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["region"]
     inlines = [ServiceRoleInline]
+    actions = ["import_report"]
+
+    @admin.action(description="Import an inspection report for the selected service")
+    def import_report(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Select one service to import a report for.", "error")
+            return None
+        return redirect(f"{reverse('import_start')}?service={queryset.get().pk}")
 
 
 @admin.register(ServiceRole)

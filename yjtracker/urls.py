@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from inspections import views as inspection_views
+from inspections.views import pages as inspection_views
 
 urlpatterns = [
     path("", inspection_views.home, name="home"),

@@ -27,6 +27,7 @@ def home(request):
         "my_actions": my_actions,
         "today": today,
         "is_chair": Role.CHAIR in roles,
+        "can_import": Role.ADMINISTRATOR in roles or request.user.is_superuser,
         "queue": action_selectors.chair_queue(request.user) if Role.CHAIR in roles else None,
     }
     return render(request, "inspections/home.html", context)

@@ -1,0 +1,157 @@
+"""Writes for inspections: saving an imported report as one inspection, in one transaction."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from actions import permissions as perms
+from inspections.models import (
+    Finding,
+    Framework,
+    Inspection,
+    Inspectorate,
+    KeyQuestionResult,
+    Recommendation,
+    Service,
+    StandardRating,
+)
+
+NOT_RATED = "Not rated"
+
+
+def find_duplicate(
+    *, service: Service, framework: Framework, fieldwork_start, published_on
+) -> Inspection | None:
+    """An inspection of the same service already recorded for the same fieldwork or month."""
+    same = Inspection.objects.filter(service=service)
+    if fieldwork_start:
+        match = same.filter(fieldwork_start=fieldwork_start).first()
+        if match:
+            return match
+    if published_on:
+        return same.filter(
+            framework=framework,
+            published_on__year=published_on.year,
+            published_on__month=published_on.month,
+        ).first()
+    return None
+
+
+def guess_service(name: str | None, services) -> Service | None:
+    """The service whose place name starts the parsed service name (Knowsley YOS ...)."""
+    if not name:
+        return None
+    first = name.split()[0].rstrip("'’s").lower()
+    matches = [s for s in services if s.name.split()[0].lower() == first]
+    return matches[0] if len(matches) == 1 else None
+
+
+@transaction.atomic
+def inspection_import(
+    *,
+    parsed: dict,
+    service: Service,
+    framework: Framework,
+    by,
+    title: str = "",
+    fieldwork_start: datetime.date | None = None,
+    published_on: datetime.date | None = None,
+    published_month_only: bool = True,
+    overall_rating: str | None = None,
+    score: int | None = None,
+    ratings: dict[str, str] | None = None,
+    key_questions: dict[str, list[int | None]] | None = None,
+    recommendations: list[dict] | None = None,
+) -> Inspection:
+    """Save a reviewed import. Values the reviewer confirmed override the parsed ones;
+    findings come from the parse. Refuses a duplicate, and unknown standards or ratings."""
+    perms.require(
+        perms.can_administer(by, service.pk), "Only an administrator of the service can import."
+    )
+    duplicate = find_duplicate(
+        service=service,
+        framework=framework,
+        fieldwork_start=fieldwork_start,
+        published_on=published_on,
+    )
+    if duplicate is not None:
+        raise ValidationError(
+            f"This inspection is already recorded as “{duplicate}” (number {duplicate.pk})."
+        )
+    levels = {lv.name: lv for lv in framework.levels.all()}
+    standards = {s.code: s for s in framework.standards.prefetch_related("key_questions")}
+
+    def level(name):
+        if not name or name == NOT_RATED:
+            return None
+        if name not in levels:
+            raise ValidationError(f"“{name}” is not a rating of {framework}.")
+        return levels[name]
+
+    if not title:
+        year = published_on.year if published_on else "undated"
+        title = f"{framework.inspectorate.short_name} inspection of {service} ({year})"
+    inspection = Inspection.objects.create(
+        service=service,
+        framework=framework,
+        title=title,
+        fieldwork_start=fieldwork_start,
+        published_on=published_on,
+        published_month_only=published_month_only,
+        published_rating=level(overall_rating),
+        published_score=score,
+    )
+    if parsed.get("inspectorate"):
+        inspectorate = Inspectorate.objects.filter(name__iexact=parsed["inspectorate"]).first()
+        inspectorate = inspectorate or framework.inspectorate
+    else:
+        inspectorate = framework.inspectorate
+    inspection.inspectorates.add(inspectorate)
+
+    ratings = ratings or {}
+    key_questions = key_questions or {}
+    for row in parsed.get("standards", []):
+        standard = standards.get(row["code"])
+        if standard is None:
+            raise ValidationError(
+                f"Standard {row['code']} ({row.get('name')}) is not part of {framework}."
+            )
+        rating = StandardRating.objects.create(
+            inspection=inspection,
+            standard=standard,
+            level=level(ratings.get(row["code"], row.get("rating"))),
+        )
+        percents = key_questions.get(row["code"]) or [
+            q["percent"] for q in row.get("key_questions", [])
+        ]
+        questions = list(standard.key_questions.all())
+        for question, percent in zip(questions, percents, strict=False):
+            if percent is not None:
+                KeyQuestionResult.objects.create(
+                    rating=rating, key_question=question, percent=percent
+                )
+        for kind, key in (
+            (Finding.Kind.STRENGTH, "strengths"),
+            (Finding.Kind.AREA_FOR_IMPROVEMENT, "areas_for_improvement"),
+        ):
+            for position, text in enumerate(row.get(key, [])):
+                Finding.objects.create(
+                    inspection=inspection, standard=standard, kind=kind, text=text, order=position
+                )
+    numbers = set()
+    for row in (
+        recommendations if recommendations is not None else parsed.get("recommendations", [])
+    ):
+        if row["number"] in numbers:
+            raise ValidationError(f"Recommendation number {row['number']} is used twice.")
+        numbers.add(row["number"])
+        Recommendation.objects.create(
+            inspection=inspection,
+            number=row["number"],
+            addressee=row.get("addressee") or "",
+            text=row["text"],
+        )
+    return inspection
