@@ -575,3 +575,19 @@ def recommendation_reopen(*, recommendation: Recommendation, by, reason: str):
         raise ValidationError("Only a closed recommendation can be reopened.")
     _move_recommendation(rec, RecStatus.IN_PROGRESS, by=by, reason=reason)
     return rec
+
+
+@transaction.atomic
+def evidence_withdraw(*, evidence: Evidence, by, reason: str) -> Evidence:
+    """Withdraw evidence added in error. It stays on record (and in its history)."""
+    evidence = _lock(Evidence, evidence.pk)
+    action = evidence.action
+    perms.require(perms.can_update_action(by, action, _service_id(action.plan.recommendation)))
+    if evidence.withdrawn:
+        raise ValidationError("This evidence has already been withdrawn.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the evidence is withdrawn."})
+    evidence.withdrawn = True
+    evidence.withdrawn_reason = reason
+    evidence.save(update_fields=["withdrawn", "withdrawn_reason"])
+    return evidence

@@ -1,7 +1,7 @@
 from django.urls import path
 
+from actions.views import account, board, plans
 from actions.views import actions as views
-from actions.views import board, plans
 
 urlpatterns = [
     path("actions/", views.all_actions, name="action_list"),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("actions/<int:pk>/date-change/", views.date_change_create, name="date_change_create"),
     path("date-changes/<int:pk>/", views.date_change_decide, name="date_change_decide"),
     path("evidence/<int:pk>/download/", views.evidence_download, name="evidence_download"),
+    path("evidence/<int:pk>/withdraw/", views.evidence_withdraw, name="evidence_withdraw"),
 ]
 
 urlpatterns += [
@@ -36,4 +37,10 @@ urlpatterns += [
     path("inspections/<int:pk>/board/", board.dashboard, name="dashboard"),
     path("inspections/<int:pk>/board-pack/", board.board_pack, name="board_pack"),
     path("overview/", board.overview, name="overview"),
+]
+
+urlpatterns += [
+    path("account/", account.account, name="account"),
+    path("account/calendar/reset/", account.calendar_feed_reset, name="calendar_feed_reset"),
+    path("calendar/<str:token>.ics", account.calendar_feed, name="calendar_feed"),
 ]

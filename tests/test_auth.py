@@ -122,3 +122,30 @@ def test_the_500_page_renders_without_a_request():
     response = server_error(None)
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in response.content.decode()
+
+
+def test_sign_in_success_and_failure_are_logged_with_who_and_when(client, manager, caplog):
+    manager.set_password("a-long-enough-passphrase")
+    manager.save()
+    with caplog.at_level("INFO", logger="yjtracker.security"):
+        client.post(reverse("login"), {"username": "manager", "password": "wrong-password-1"})
+        client.post(
+            reverse("login"), {"username": "manager", "password": "a-long-enough-passphrase"}
+        )
+    messages = [r.getMessage() for r in caplog.records if r.name == "yjtracker.security"]
+    assert any("sign-in failed user=manager" in m for m in messages)
+    assert any("sign-in succeeded user=manager" in m for m in messages)
+    assert "a-long-enough-passphrase" not in " ".join(messages)
+
+
+def test_a_refused_write_is_logged(client, viewer, knowsley_demo, caplog):
+    client.force_login(viewer)
+    rec = knowsley_demo.recommendations.get(number=4)
+    with caplog.at_level("WARNING", logger="yjtracker.security"):
+        response = client.post(reverse("propose_closure", args=[rec.pk]), {"summary": "x"})
+    assert response.status_code == 403
+    assert any(
+        "refused user=viewer method=POST" in r.getMessage()
+        and f"/recommendations/{rec.pk}/" in r.getMessage()
+        for r in caplog.records
+    )

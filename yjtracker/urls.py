@@ -22,5 +22,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler403 = "yjtracker.views.permission_denied"
 handler404 = "yjtracker.views.page_not_found"
 handler500 = "yjtracker.views.server_error"

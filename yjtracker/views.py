@@ -4,6 +4,13 @@ from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
+from yjtracker import audit
+
+
+def permission_denied(request, exception):
+    audit.refused(request, str(exception) or "permission denied")
+    return render(request, "403.html", {"exception": str(exception)}, status=403)
+
 
 def page_not_found(request, exception):
     return render(request, "404.html", status=404)

@@ -46,7 +46,9 @@ def _action_context(request, action: Action, **forms) -> dict:
     today = selectors.today()
     people = {p.pk: str(p) for p in Person.objects.filter(service_id=service_id)}
     history = action.history.select_related("history_user").order_by("history_date")
-    evidence = list(action.evidence.select_related("added_by").filter(withdrawn=False))
+    all_evidence = list(action.evidence.select_related("added_by"))
+    evidence = [e for e in all_evidence if not e.withdrawn]
+    evidence_history = Evidence.history.filter(action_id=action.pk).select_related("history_user")
     can_update = perms.can_update_action(request.user, action, service_id)
     context = {
         "action": action,
@@ -55,6 +57,8 @@ def _action_context(request, action: Action, **forms) -> dict:
         "today": today,
         "updates": selectors.action_updates(action),
         "evidence": evidence,
+        "withdrawn_evidence": [e for e in all_evidence if e.withdrawn],
+        "evidence_history": _evidence_history(evidence_history),
         "date_changes": list(action.date_changes.select_related("requested_by", "decided_by")),
         "history": selectors.history_changes(history, {"owner": people}),
         "can_update": can_update and action.plan.recommendation.status == "in_progress",
@@ -65,6 +69,19 @@ def _action_context(request, action: Action, **forms) -> dict:
         "date_form": forms.get("date_form") or DateChangeForm(),
     }
     return context
+
+
+def _evidence_history(rows) -> list[dict]:
+    """Field-level history of each piece of evidence on an action, newest first."""
+    by_evidence: dict[int, list] = {}
+    for row in rows:
+        by_evidence.setdefault(row.id, []).append(row)
+    changes = []
+    for evidence_rows in by_evidence.values():
+        for change in selectors.history_changes(evidence_rows):
+            change["subject"] = evidence_rows[-1].title
+            changes.append(change)
+    return sorted(changes, key=lambda c: c["when"], reverse=True)
 
 
 def _get_action(request, pk: int) -> Action:
@@ -169,6 +186,35 @@ def evidence_download(request, pk: int):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+def evidence_withdraw(request, pk: int):
+    evidence = get_object_or_404(
+        Evidence.objects.filter(action__in=Action.objects.for_user(request.user)).select_related(
+            "action__plan__recommendation__inspection"
+        ),
+        pk=pk,
+    )
+    action = evidence.action
+    service_id = action.plan.recommendation.inspection.service_id
+    perms.require(perms.can_update_action(request.user, action, service_id))
+    form = ReasonForm(request.POST or None, label="Why is this evidence withdrawn?")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evidence_withdraw(
+                evidence=evidence, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Evidence “{evidence.title}” withdrawn. It stays on record.")
+            return redirect(action)
+    return render(
+        request,
+        "actions/evidence_withdraw.html",
+        {"form": form, "evidence": evidence, "action": action},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST

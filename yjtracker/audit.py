@@ -1,0 +1,45 @@
+"""Security log: sign-in success and failure, and refused requests, with who, what, when.
+
+Records go to the `yjtracker.security` logger (UTC timestamps are added by the handler's
+formatter). Passwords are never logged.
+"""
+
+import logging
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+log = logging.getLogger("yjtracker.security")
+
+
+def _address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "-") if request is not None else "-"
+
+
+@receiver(user_logged_in)
+def signed_in(sender, request, user, **kwargs):
+    log.info("sign-in succeeded user=%s address=%s", user.get_username(), _address(request))
+
+
+@receiver(user_logged_out)
+def signed_out(sender, request, user, **kwargs):
+    name = user.get_username() if user is not None else "-"
+    log.info("sign-out user=%s address=%s", name, _address(request))
+
+
+@receiver(user_login_failed)
+def sign_in_failed(sender, credentials, request=None, **kwargs):
+    log.warning(
+        "sign-in failed user=%s address=%s", credentials.get("username", "-"), _address(request)
+    )
+
+
+def refused(request, what: str) -> None:
+    user = request.user.get_username() if request.user.is_authenticated else "anonymous"
+    log.warning(
+        "refused user=%s method=%s path=%s reason=%s",
+        user,
+        request.method,
+        request.path,
+        what,
+    )
