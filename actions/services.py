@@ -105,7 +105,7 @@ def _move_recommendation(rec: Recommendation, to: str, *, by, reason: str = "", 
         subject=Transition.Subject.RECOMMENDATION,
         from_status=old,
         to_status=to,
-        reason=reason,
+        reason=reason or RECOMMENDATION_MOVES[(old, to)].capitalize() + ".",
         at=at,
     )
 
@@ -265,6 +265,14 @@ def action_edit(
         raise ValidationError({"owner": "Choose an owner from this service."})
     if action.current_due_date < start_date:
         raise ValidationError({"start_date": "The start date cannot be after the due date."})
+    pending = action.date_changes.filter(status=DueDateChange.Status.PENDING).first()
+    if pending is not None and pending.requested_due_date < start_date:
+        raise ValidationError(
+            {
+                "start_date": "The start date cannot be after the new due date awaiting the "
+                f"chair ({pending.requested_due_date:%d %B %Y})."
+            }
+        )
     action.title = title
     action.description = description
     action.owner = owner
@@ -279,6 +287,10 @@ def action_edit(
 def action_cancel(*, action: Action, by, reason: str, superseded: bool = False) -> Action:
     action = _lock(Action, action.pk)
     perms.require(perms.can_edit_plan(by, _service_id(action.plan.recommendation)))
+    if not action.is_open:
+        raise ValidationError(
+            f"Action {action.reference} is already {action.get_status_display().lower()}."
+        )
     if not reason.strip():
         raise ValidationError({"reason": "Give a reason for cancelling the action."})
     action.status_reason = reason
@@ -359,9 +371,10 @@ def update_log(
             "Progress can be logged only while the recommendation is in progress (after the "
             "chair approves the plan, and before closure is proposed)."
         )
-    if not action.is_open and rag != RAG.BLUE:
+    if action.status in (ActionStatus.CANCELLED, ActionStatus.SUPERSEDED):
         raise ValidationError(
-            f"Action {action.reference} is {action.get_status_display().lower()}."
+            f"Action {action.reference} is {action.get_status_display().lower()}: it takes no "
+            "more updates."
         )
     if not narrative.strip():
         errors["narrative"] = "Describe the progress made."
@@ -422,7 +435,7 @@ def evidence_add(
     evidence = Evidence(
         action=action,
         update=update,
-        title=title or original_filename or link,
+        title=(title or original_filename or link)[:300],
         link=link,
         original_filename=original_filename,
         content_type=content_type,
@@ -488,6 +501,11 @@ def date_change_decide(
         raise ValidationError("This date change has already been decided.")
     if not approve and not reason.strip():
         raise ValidationError({"reason": "Give a reason for declining the new date."})
+    if approve and change.requested_due_date < action.start_date:
+        raise ValidationError(
+            "The requested date is now before the action's start date: decline it with a "
+            "reason, and ask for a new date."
+        )
     change.status = DueDateChange.Status.APPROVED if approve else DueDateChange.Status.DECLINED
     change.decided_by = by
     change.decided_at = timezone.now()
@@ -547,6 +565,11 @@ def recommendation_propose_closure(*, recommendation: Recommendation, by, summar
 def recommendation_sign_off(*, recommendation: Recommendation, by, comment: str = ""):
     rec = _lock(Recommendation, recommendation.pk)
     perms.require(perms.can_decide(by, _service_id(rec)), "Only the board chair can sign off.")
+    if rec.status != RecStatus.CLOSURE_PROPOSED:
+        raise ValidationError(
+            f"Recommendation {rec.number} is {rec.get_status_display().lower()}: only a "
+            "recommendation proposed for closure can be signed off."
+        )
     if not rec.closure_summary.strip():
         raise ValidationError("A recommendation cannot be closed without a closure summary.")
     _move_recommendation(rec, RecStatus.CLOSED, by=by, reason=comment)

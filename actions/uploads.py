@@ -7,6 +7,7 @@ and executables are refused whatever they are called.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -41,7 +42,12 @@ ALLOWED = {
 
 ALLOWED_DESCRIPTION = "PDF, Word, Excel, PowerPoint, CSV, text, PNG or JPEG"
 
-_MARKUP = (b"<!doctype", b"<html", b"<script", b"<svg", b"<?xml", b"<body", b"<iframe")
+# What browsers sniff as HTML or XML (WHATWG MIME sniffing), anywhere near the start.
+_MARKUP = re.compile(
+    rb"<(?:(?:!doctype|html|head|script|iframe|h1|div|font|table|a|style|title|b|body|br|p"
+    rb"|svg|img|object|embed|\?xml)[\s>/]|!--)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -115,7 +121,6 @@ def _is_plain_text(head: bytes) -> bool:
             text = head.decode("cp1252")
         except UnicodeDecodeError:
             return False
-    lowered = text.lstrip("\ufeff \t\r\n").lower().encode()
-    if any(marker in lowered[:2048] for marker in _MARKUP):
+    if _MARKUP.search(text[:4096].encode("utf-8", "replace")):
         return False
     return not head.startswith((b"MZ", b"\x7fELF", b"#!"))

@@ -23,6 +23,12 @@ def _get_recommendation(request, pk: int) -> Recommendation:
     )
 
 
+def _plan_of(rec: Recommendation):
+    if not hasattr(rec, "plan"):
+        raise ValidationError("This recommendation has no action plan yet.")
+    return rec.plan
+
+
 def _refused(request, rec, error: ValidationError):
     for message in error.messages:
         messages.error(request, message)
@@ -143,7 +149,7 @@ def plan_return(request, pk: int):
         heading="Return the plan with comments",
         label="What needs to change before you can approve it?",
         act=lambda rec, reason: services.plan_return(
-            plan=rec.plan, by=request.user, comments=reason
+            plan=_plan_of(rec), by=request.user, comments=reason
         ),
         success="Plan returned with your comments.",
     )
