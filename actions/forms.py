@@ -34,7 +34,11 @@ class EvidenceFields(forms.Form):
         help_text=f"{ALLOWED_DESCRIPTION}. Up to the size limit of your service.",
     )
     evidence_link = forms.URLField(
-        label="Or a link to evidence (optional)", required=False, max_length=1000
+        label="Or a link to evidence (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.URLInput(attrs={"class": "govuk-input"}),
+        error_messages={"invalid": "Enter a full web address, starting https://"},
     )
 
     def clean_evidence_file(self):
@@ -47,14 +51,26 @@ class EvidenceFields(forms.Form):
 class ProgressUpdateForm(GDSForm, EvidenceFields):
     date = DateInputField(label="Date of the update", help_text="For example, 27 3 2026")
     narrative = forms.CharField(
-        label="What progress has been made?", widget=forms.Textarea(attrs={"rows": 4})
+        label="What progress has been made?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Describe the progress made."},
     )
-    rag = forms.ChoiceField(label="RAG status", choices=RAG.choices, widget=forms.RadioSelect)
+    rag = forms.ChoiceField(
+        label="RAG status",
+        choices=RAG.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a RAG status."},
+    )
     percent_complete = forms.IntegerField(
         label="% complete",
         min_value=0,
         max_value=100,
         widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
+        error_messages={
+            "required": "Enter the % complete, from 0 to 100.",
+            "min_value": "% complete must be between 0 and 100.",
+            "max_value": "% complete must be between 0 and 100.",
+        },
     )
     reason = forms.CharField(
         label="Reason (needed for Amber or Red)",
@@ -135,7 +151,9 @@ class ActionForm(GDSForm):
 class DateChangeForm(GDSForm):
     new_date = DateInputField(label="New due date")
     reason = forms.CharField(
-        label="Why does the date need to change?", widget=forms.Textarea(attrs={"rows": 3})
+        label="Why does the date need to change?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the date needs to change."},
     )
 
 
@@ -149,6 +167,7 @@ class ReasonForm(GDSForm):
         super().__init__(*args, **kwargs)
         self.fields["reason"].label = label
         self.fields["reason"].required = required
+        self.fields["reason"].error_messages["required"] = "Give a reason."
 
 
 class CancelActionForm(ReasonForm):
@@ -161,4 +180,5 @@ class ClosureForm(GDSForm):
     summary = forms.CharField(
         label="Closure summary: what was done, and the evidence that it worked",
         widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Write a closure summary of the evidence."},
     )

@@ -153,7 +153,7 @@ def load_board_data(
         recommendations=recs,
         actions=list(
             Action.objects.filter(plan__recommendation_id__in=rec_ids)
-            .select_related("owner", "plan")
+            .select_related("owner", "plan__recommendation")
             .order_by("plan__recommendation_id", "number")
         ),
         transitions=list(

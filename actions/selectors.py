@@ -133,12 +133,12 @@ def timeline(recommendation: Recommendation) -> list[dict]:
     """Updates and decisions on a recommendation and its actions, newest first (2 queries)."""
     entries = []
     for t in Transition.objects.filter(recommendation=recommendation).select_related(
-        "by", "action"
+        "by", "action__plan__recommendation"
     ):
         entries.append({"kind": "decision", "at": t.at, "item": t})
     for u in ProgressUpdate.objects.filter(
         action__plan__recommendation=recommendation
-    ).select_related("author", "action"):
+    ).select_related("author", "action__plan__recommendation"):
         entries.append({"kind": "update", "at": u.created_at, "item": u})
     entries.sort(key=lambda e: e["at"], reverse=True)
     return entries
@@ -172,7 +172,7 @@ def history_changes(history_rows, labels: dict | None = None) -> list[dict]:
         delta = new.diff_against(old)
         fields = [
             {
-                "field": new.instance._meta.get_field(c.field).verbose_name,
+                "field": new.instance_type._meta.get_field(c.field).verbose_name,
                 "old": labels.get(c.field, {}).get(c.old, c.old),
                 "new": labels.get(c.field, {}).get(c.new, c.new),
             }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
@@ -432,6 +433,10 @@ def evidence_add(
     perms.require(perms.can_update_action(by, action, _service_id(action.plan.recommendation)))
     if not file and not link:
         raise ValidationError("Evidence needs a file or a link.")
+    if link:
+        URLValidator(schemes=["http", "https"], message="Enter a web address starting https://")(
+            link.strip()
+        )
     evidence = Evidence(
         action=action,
         update=update,

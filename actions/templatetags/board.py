@@ -7,3 +7,15 @@ register = template.Library()
 def dict_get(mapping, key):
     """`{{ counts|dict_get:key }}`: a value from a dict by a variable key."""
     return mapping.get(key, 0) if mapping else 0
+
+
+@register.filter
+def status_label(code):
+    """A lifecycle status code in words (`closure_proposed` → "Closure proposed")."""
+    from actions.models import Action, ActionPlan, DueDateChange
+    from inspections.models import Recommendation
+
+    for choices in (Recommendation.Status, ActionPlan.Status, Action.Status, DueDateChange.Status):
+        if code in choices.values:
+            return choices(code).label
+    return code

@@ -30,6 +30,9 @@ from actions.models import Action, DueDateChange, Evidence
 from inspections.models import Person
 
 PAGE_SIZE = 25
+# The action page holds three forms with some fields of the same name: each gets its own ids.
+EVIDENCE_IDS = "id_evidence_form_%s"
+DATE_CHANGE_IDS = "id_date_change_%s"
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -65,8 +68,8 @@ def _action_context(request, action: Action, **forms) -> dict:
         "can_edit": perms.can_edit_plan(request.user, service_id),
         "can_decide": perms.can_decide(request.user, service_id),
         "update_form": forms.get("update_form") or ProgressUpdateForm(action=action),
-        "evidence_form": forms.get("evidence_form") or EvidenceForm(),
-        "date_form": forms.get("date_form") or DateChangeForm(),
+        "evidence_form": forms.get("evidence_form") or EvidenceForm(auto_id=EVIDENCE_IDS),
+        "date_form": forms.get("date_form") or DateChangeForm(auto_id=DATE_CHANGE_IDS),
     }
     return context
 
@@ -153,7 +156,7 @@ def evidence_create(request, pk: int):
     action = _get_action(request, pk)
     service_id = action.plan.recommendation.inspection.service_id
     perms.require(perms.can_update_action(request.user, action, service_id))
-    form = EvidenceForm(request.POST, request.FILES)
+    form = EvidenceForm(request.POST, request.FILES, auto_id=EVIDENCE_IDS)
     if form.is_valid():
         try:
             _save_evidence(request, action, form)
@@ -222,7 +225,7 @@ def date_change_create(request, pk: int):
     action = _get_action(request, pk)
     service_id = action.plan.recommendation.inspection.service_id
     perms.require(perms.can_update_action(request.user, action, service_id))
-    form = DateChangeForm(request.POST)
+    form = DateChangeForm(request.POST, auto_id=DATE_CHANGE_IDS)
     if form.is_valid():
         try:
             services.date_change_request(
