@@ -121,7 +121,7 @@ class PreviewForm(GDSForm):
             code = row["code"]
             name = f"rating_{code}"
             self.fields[name] = forms.ChoiceField(
-                required=False, choices=standard_choices, label=f"{code} {row.get('name', '')}"
+                required=False, choices=standard_choices, label=f"Rating for {code}"
             )
             kq_names = []
             for i, question in enumerate(row.get("key_questions", [])):
