@@ -11,11 +11,13 @@ from actions.models import (
     Action,
     ActionPlan,
     BoardMeeting,
+    CalendarFeed,
     DueDateChange,
     Evidence,
     Measure,
     MeasureReading,
     ProgressUpdate,
+    ReminderSent,
     Transition,
 )
 
@@ -195,3 +197,32 @@ class TransitionAdmin(ReadOnlyLogAdmin):
     list_filter = ["subject", "to_status"]
     search_fields = ["reason", "recommendation__text"]
     list_select_related = ["recommendation", "action__plan__recommendation", "by"]
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(ReadOnlyLogAdmin):
+    """What `send_reminders` sent: written only after the mail server accepted it."""
+
+    list_display = ["sent_at", "kind", "person", "sent_to", "action", "period_key"]
+    list_filter = ["kind", "person__service"]
+    search_fields = ["sent_to", "person__name", "action__title"]
+    date_hierarchy = "sent_at"
+    list_select_related = ["person", "action__plan__recommendation"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    """Secret calendar addresses. Deleting one revokes it; the user gets a new address
+    the next time they open their account page. The token itself is never shown here."""
+
+    list_display = ["user", "created_at"]
+    search_fields = ["user__username"]
+    fields = ["user", "created_at"]
+    readonly_fields = ["user", "created_at"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

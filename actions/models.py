@@ -348,3 +348,62 @@ class Transition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_subject_display()} {self.from_status or '–'} → {self.to_status}"
+
+
+class ReminderSent(models.Model):
+    """One e-mail accepted by the mail server: the log that stops a reminder going twice.
+
+    `period_key` names the reminder's window (see `actions.reminders`), so a run on any day
+    of the window finds it already sent. A row is written only after the mail server took
+    the message; a failed send leaves no row, and the next run tries again.
+    """
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", "Due date coming up"
+        OVERDUE = "overdue", "Overdue"
+        NUDGE = "nudge", "No update lately"
+        DIGEST = "digest", "Chair's weekly digest"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="reminders_sent")
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders_sent"
+    )
+    period_key = models.DateField(help_text="The first day of the reminder's window.")
+    sent_to = models.EmailField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = "reminder sent"
+        verbose_name_plural = "reminders sent"
+        constraints = [
+            # Two partial constraints: NULLs are distinct in a unique index, so the digest
+            # (no action) needs its own.
+            models.UniqueConstraint(
+                fields=["kind", "person", "action", "period_key"],
+                condition=Q(action__isnull=False),
+                name="reminder_sent_once_per_action_period",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "person", "period_key"],
+                condition=Q(action__isnull=True),
+                name="reminder_sent_once_per_person_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.sent_to} ({self.period_key})"
+
+
+class CalendarFeed(models.Model):
+    """A login's secret calendar address: the due dates of the open actions they own."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"

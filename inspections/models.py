@@ -117,6 +117,16 @@ class Person(models.Model):
         help_text="Their login, if they have one.",
     )
     is_active = models.BooleanField(default=True)
+    wants_digest = models.BooleanField(
+        "Weekly digest",
+        default=True,
+        help_text="Board chairs: a weekly e-mail of decisions awaiting them and what changed.",
+    )
+    wants_nudges = models.BooleanField(
+        "'No update lately' reminders",
+        default=True,
+        help_text="An e-mail when an action they own has had no progress update for a while.",
+    )
 
     history = HistoricalRecords()
     objects = PersonQuerySet.as_manager()

@@ -227,11 +227,22 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "yjtracker <no-reply@localhost>")
+# Reminders (`manage.py send_reminders`, run daily): links in e-mails and calendar feeds
+# start with SITE_URL; owners hear at these days before a due date, and get a nudge after
+# this many days without a progress update.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+REMINDER_DUE_OFFSETS = [int(days) for days in env_list("REMINDER_DUE_OFFSETS", "14,3")]
+REMINDER_STALE_DAYS = env_int("REMINDER_STALE_DAYS", 30)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s UTC %(levelname)s %(name)s %(message)s",
+            "()": "yjtracker.log_format.UTCFormatter",
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
         "yjtracker.security": {"handlers": ["console"], "level": "INFO"},

@@ -1,0 +1,108 @@
+"""Your account: e-mail preferences, the calendar feed address, and the feed itself.
+
+Any signed-in user may use the account page (it changes only their own rows). The feed is
+reached without a session, by its secret token, so calendar programs can fetch it.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from actions import reminders
+from actions.forms import GDSForm
+from actions.models import CalendarFeed
+from inspections.models import Person
+
+
+class PreferencesForm(GDSForm):
+    wants_digest = forms.BooleanField(
+        label="Send me the weekly digest",
+        required=False,
+        help_text=(
+            "Board chairs only: decisions awaiting you, overdue actions and what changed "
+            "since the last digest."
+        ),
+    )
+    wants_nudges = forms.BooleanField(
+        label="Remind me when an action I own has had no update for a while",
+        required=False,
+    )
+
+    field_order = ["wants_digest", "wants_nudges"]
+
+
+def _days_text(days: list[int]) -> str:
+    """[14, 3] -> "14 and 3 days"; [] -> "" (no reminders before a due date)."""
+    if not days:
+        return ""
+    words = [str(d) for d in days]
+    joined = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return f"{joined} day{'' if days == [1] else 's'}"
+
+
+def account(request):
+    people = list(
+        Person.objects.filter(user=request.user)
+        .select_related("service")
+        .order_by("service__name", "name")
+    )
+    if request.method == "POST" and not people:
+        messages.info(request, "Your login is not linked to anyone who is sent reminders.")
+        return redirect("account")
+    if request.method == "POST":
+        form = PreferencesForm(request.POST)
+        if form.is_valid():
+            reminders.person_set_preferences(
+                user=request.user,
+                wants_digest=form.cleaned_data["wants_digest"],
+                wants_nudges=form.cleaned_data["wants_nudges"],
+            )
+            messages.success(request, "Your e-mail preferences have been saved.")
+            return redirect("account")
+    else:
+        form = PreferencesForm(
+            initial={
+                "wants_digest": all(p.wants_digest for p in people),
+                "wants_nudges": all(p.wants_nudges for p in people),
+            }
+        )
+    feed = reminders.calendar_feed_get(user=request.user)
+    context = {
+        "people": people,
+        "form": form,
+        "feed_url": reminders.absolute_url(reverse("calendar_feed", args=[feed.token])),
+        "due_offsets_text": _days_text(reminders.due_offsets()),
+    }
+    return render(request, "actions/account.html", context)
+
+
+@require_POST
+def calendar_feed_reset(request):
+    reminders.calendar_feed_reset(user=request.user)
+    messages.success(
+        request,
+        "Your calendar address has changed. The old address no longer works: subscribe "
+        "again with the new one.",
+    )
+    return redirect("account")
+
+
+@login_not_required
+@require_GET
+def calendar_feed(request, token: str):
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active:
+        raise Http404("No such calendar.")
+    response = HttpResponse(
+        reminders.calendar_ics(user=feed.user), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="yjtracker-due-dates.ics"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
