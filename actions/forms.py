@@ -68,8 +68,8 @@ class ProgressUpdateForm(GDSForm, EvidenceFields):
         widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
         error_messages={
             "required": "Enter the % complete, from 0 to 100.",
-            "min_value": "% complete must be between 0 and 100.",
-            "max_value": "% complete must be between 0 and 100.",
+            "min_value": "%% complete must be between 0 and 100.",
+            "max_value": "%% complete must be between 0 and 100.",
         },
     )
     reason = forms.CharField(

@@ -140,7 +140,8 @@ class ProgressUpdate(models.Model):
     narrative = models.TextField()
     rag = models.CharField("RAG status", max_length=10, choices=RAG.choices)
     percent_complete = models.PositiveSmallIntegerField(
-        "% complete", validators=[MaxValueValidator(100, "% complete must be between 0 and 100.")]
+        "% complete",
+        validators=[MaxValueValidator(100, "The percentage complete must be between 0 and 100.")],
     )
     reason = models.TextField(blank=True, help_text="Why it is at risk or off track.")
     recovery_step = models.TextField(blank=True, help_text="What will bring it back on track.")
@@ -164,7 +165,7 @@ class ProgressUpdate(models.Model):
             models.CheckConstraint(
                 condition=Q(percent_complete__gte=0) & Q(percent_complete__lte=100),
                 name="update_percent_complete_0_100",
-                violation_error_message="% complete must be between 0 and 100.",
+                violation_error_message="The percentage complete must be between 0 and 100.",
             ),
             models.CheckConstraint(
                 condition=Q(rag__in=["green", "blue"]) | (~Q(reason="") & ~Q(recovery_step="")),

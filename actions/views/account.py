@@ -72,11 +72,13 @@ def account(request):
                 "wants_nudges": all(p.wants_nudges for p in people),
             }
         )
-    feed = reminders.calendar_feed_get(user=request.user)
+    feed = CalendarFeed.objects.filter(user=request.user).first()  # made by POST, never GET
     context = {
         "people": people,
         "form": form,
-        "feed_url": reminders.absolute_url(reverse("calendar_feed", args=[feed.token])),
+        "feed_url": (
+            reminders.absolute_url(reverse("calendar_feed", args=[feed.token])) if feed else ""
+        ),
         "due_offsets_text": _days_text(reminders.due_offsets()),
     }
     return render(request, "actions/account.html", context)

@@ -35,6 +35,10 @@ def test_anonymous_is_sent_to_sign_in(client, db):
 
 def test_the_page_shows_the_preferences_and_the_calendar_address(client, manager):
     html = page(client, manager)
+    assert not CalendarFeed.objects.filter(user=manager).exists()  # no write on GET
+    assert "Create my calendar address" in html
+    client.post(reverse("calendar_feed_reset"))
+    html = page(client, manager)
     token = CalendarFeed.objects.get(user=manager).token
     assert '<h1 class="govuk-heading-xl">Your account</h1>' in html
     assert f"https://yjtracker.example.org/calendar/{token}.ics" in html
@@ -95,7 +99,7 @@ def test_a_login_with_no_person_sees_the_page_and_nothing_is_changed(client, vie
     html = page(client, viewer)
     assert "not linked to a person who owns actions" in html
     assert 'name="wants_digest"' not in html
-    assert "Calendar feed" in html and CalendarFeed.objects.filter(user=viewer).exists()
+    assert "Calendar feed" in html and not CalendarFeed.objects.filter(user=viewer).exists()
     response = client.post(reverse("account"), {}, follow=True)
     assert "not linked to anyone who is sent reminders" in response.content.decode()
     assert SAVED not in response.content.decode()

@@ -180,7 +180,9 @@ class RecommendationLifecycle(RuleBasedStateMachine):
         status = self.action_statuses[i]
         needs_reason = rag in (RAG.AMBER, RAG.RED)
         legal = self.rec_status == RecStatus.IN_PROGRESS and (explained or not needs_reason)
-        legal = legal and (status in OPEN_ACTIONS or (rag == RAG.BLUE and status == "complete"))
+        # A complete action takes further updates: Blue keeps it complete, anything else
+        # reopens it. Cancelled and superseded actions take none.
+        legal = legal and (status in OPEN_ACTIONS or status == ActionStatus.COMPLETE)
         self._call(
             f"log {rag}{'' if explained or not needs_reason else ' without reason'}"
             f" on {action.reference}",
@@ -198,7 +200,7 @@ class RecommendationLifecycle(RuleBasedStateMachine):
         if legal:
             if rag == RAG.BLUE:
                 self.action_statuses[i] = ActionStatus.COMPLETE
-            elif status == ActionStatus.NOT_STARTED:
+            elif status in (ActionStatus.NOT_STARTED, ActionStatus.COMPLETE):
                 self.action_statuses[i] = ActionStatus.IN_PROGRESS
 
     @precondition(_has_actions)

@@ -1,0 +1,714 @@
+"""The permission matrix: every named URL of the project, for every persona (Z1, Z2, Z3, C1).
+
+`ROUTES` maps each URL name to the cases that exercise it: how to reach a Knowsley object in
+the right state, whether the case reads (GET) or writes (POST), and what each persona must
+get. The URLconf is walked, so a new page that is not in `ROUTES` fails the suite.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from actions import reminders, services
+from actions.models import (
+    RAG,
+    Action,
+    ActionPlan,
+    DueDateChange,
+    Evidence,
+    ProgressUpdate,
+    Transition,
+)
+from inspections.models import Inspection, Person, Recommendation
+from tests import factories
+
+PERSONAS = ("anonymous", "outsider", "viewer", "member", "manager", "chair")
+ADMIN = "administrator"  # only in the rows of pages that are theirs alone
+PRESS_RELEASE = (
+    Path(__file__).resolve().parent.parent
+    / "inspections"
+    / "importer_data"
+    / "knowsley-council-press-release-2023.txt"
+)
+
+# What a persona must get.
+SIGN_IN = "sign-in"  # 302 to the sign-in page, with ?next=
+ALLOWED = "allowed"  # a write that went ahead or was refused on its merits: 302, 200 or 400
+SEES_NONE = "sees none of Knowsley"  # 200, with no row of Knowsley's data
+OK = 200
+FORBIDDEN = 403
+NOT_FOUND = 404
+
+
+# --- The demo world ---------------------------------------------------------------------
+
+
+class Demo:
+    """The Knowsley demo, with helpers to reach its objects by their public numbers."""
+
+    def __init__(self, inspection: Inspection):
+        self.inspection = inspection
+        users = get_user_model().objects
+        self.manager = users.get(username="manager")
+        self.chair = users.get(username="chair")
+
+    def rec(self, number: int) -> Recommendation:
+        return Recommendation.objects.get(inspection=self.inspection, number=number)
+
+    def action(self, reference: str) -> Action:
+        rec_number, number = (int(part) for part in reference.split("."))
+        return Action.objects.get(
+            plan__recommendation__inspection=self.inspection,
+            plan__recommendation__number=rec_number,
+            number=number,
+        )
+
+    def person(self, name: str) -> Person:
+        return Person.objects.get(service=self.inspection.service, name=name)
+
+    @property
+    def today(self) -> datetime.date:
+        return timezone.localdate()
+
+    # States that the demo does not hold, reached through the services as users would.
+
+    def open_recommendation(self) -> Recommendation:
+        return factories.make_recommendation(
+            self.inspection, number=5, text="Review the board's use of data."
+        )
+
+    def draft_plan(self) -> ActionPlan:
+        rec = self.open_recommendation()
+        plan = services.plan_start(recommendation=rec, by=self.manager)
+        services.action_add(
+            plan=plan,
+            by=self.manager,
+            title="Agree a data set for the board",
+            owner=self.person("YOS service manager"),
+            start_date=self.today,
+            due_date=self.today + datetime.timedelta(days=60),
+            success_measure="The board sees the data set every meeting.",
+        )
+        plan.refresh_from_db()
+        return plan
+
+    def closable_recommendation(self) -> Recommendation:
+        """Recommendation 4 with every action complete and evidence attached."""
+        action = self.action("4.1")
+        services.update_log(
+            action=action,
+            by=self.manager,
+            date=self.today,
+            narrative="Analysis presented to the board.",
+            rag=RAG.BLUE,
+            percent_complete=100,
+        )
+        services.evidence_add(
+            action=action, by=self.manager, title="Board minutes", link="https://example.org/m"
+        )
+        return self.rec(4)
+
+    def closure_proposed(self) -> Recommendation:
+        rec = self.closable_recommendation()
+        services.recommendation_propose_closure(
+            recommendation=rec, by=self.manager, summary="Analysis done; protocol signed."
+        )
+        return self.rec(4)
+
+    def closed(self) -> Recommendation:
+        rec = self.closure_proposed()
+        services.recommendation_sign_off(recommendation=rec, by=self.chair)
+        return self.rec(4)
+
+    def pending_date_change(self) -> DueDateChange:
+        return services.date_change_request(
+            action=self.action("2.1"),
+            by=self.manager,
+            new_date=self.today + datetime.timedelta(days=45),
+            reason="The academy trusts meet next month.",
+        )
+
+    def file_evidence(self) -> Evidence:
+        upload = SimpleUploadedFile(
+            "protocol.pdf", b"%PDF-1.4\n% protocol\n", content_type="application/pdf"
+        )
+        return services.evidence_add(
+            action=self.action("2.1"),
+            by=self.manager,
+            title="Signed protocol",
+            file=upload,
+            original_filename="protocol.pdf",
+            content_type="application/pdf",
+        )
+
+
+def date_fields(name: str, day: datetime.date) -> dict[str, str]:
+    """A GOV.UK date input as the browser posts it: day, month and year boxes."""
+    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
+
+
+# --- How to build each case's URL arguments and POST data ----------------------------------
+
+Built = tuple[dict, dict]
+
+
+def no_args(demo: Demo) -> Built:
+    return {}, {}
+
+
+def knowsley_inspection(demo: Demo) -> Built:
+    return {"pk": demo.inspection.pk}, {}
+
+
+def board_pack_as(fmt: str) -> Callable[[Demo], Built]:
+    def build(demo: Demo) -> Built:
+        return {"pk": demo.inspection.pk}, ({"format": fmt} if fmt else {})
+
+    build.__name__ = f"board_pack_{fmt or 'page'}"
+    return build
+
+
+def calendar_token(demo: Demo) -> Built:
+    return {"token": reminders.calendar_feed_get(user=demo.manager).token}, {}
+
+
+def preferences(demo: Demo) -> Built:
+    return {}, {"wants_digest": "on", "wants_nudges": "on"}
+
+
+def withdraw_evidence_on_2_1(demo: Demo) -> Built:
+    evidence = services.evidence_add(
+        action=demo.action("2.1"),
+        by=demo.manager,
+        title="Minutes of the wrong meeting",
+        link="https://example.org/wrong-minutes",
+    )
+    return {"pk": evidence.pk}, {"reason": "Added to the wrong action."}
+
+
+def report_text(demo: Demo) -> Built:
+    return {}, {"text": PRESS_RELEASE.read_text(encoding="utf-8")}
+
+
+def recommendation_2(demo: Demo) -> Built:
+    return {"pk": demo.rec(2).pk}, {}
+
+
+def action_2_1(demo: Demo) -> Built:
+    return {"pk": demo.action("2.1").pk}, {}
+
+
+def edit_action_2_1(demo: Demo) -> Built:
+    action = demo.action("2.1")
+    return {"pk": action.pk}, {
+        "title": "Report every proposed exclusion, including academies",
+        "description": "",
+        "owner": str(action.owner_id),
+        **date_fields("start_date", action.start_date),
+        "success_measure": action.success_measure,
+        "version": str(action.version),
+    }
+
+
+def cancel_action_2_2(demo: Demo) -> Built:
+    return {"pk": demo.action("2.2").pk}, {"reason": "Replaced by the new audit."}
+
+
+def update_action_2_1(demo: Demo) -> Built:
+    return {"pk": demo.action("2.1").pk}, {
+        **date_fields("date", demo.today),
+        "narrative": "Protocol agreed with two of the three academy trusts.",
+        "rag": "green",
+        "percent_complete": "60",
+        "reason": "",
+        "recovery_step": "",
+    }
+
+
+def evidence_on_action_2_1(demo: Demo) -> Built:
+    return {"pk": demo.action("2.1").pk}, {
+        "evidence_title": "Protocol with the academy trusts",
+        "evidence_link": "https://example.org/protocol",
+    }
+
+
+def new_date_for_action_2_1(demo: Demo) -> Built:
+    return {"pk": demo.action("2.1").pk}, {
+        **date_fields("new_date", demo.today + datetime.timedelta(days=30)),
+        "reason": "The academy trusts meet next month.",
+    }
+
+
+def decide_date_change(demo: Demo) -> Built:
+    return {"pk": demo.pending_date_change().pk}, {"decision": "approve", "reason": ""}
+
+
+def download_evidence(demo: Demo) -> Built:
+    return {"pk": demo.file_evidence().pk}, {}
+
+
+def start_plan(demo: Demo) -> Built:
+    return {"pk": demo.open_recommendation().pk}, {}
+
+
+def add_action_to_recommendation_2(demo: Demo) -> Built:
+    return {"pk": demo.rec(2).pk}, {
+        "title": "Meet the academy trusts each term",
+        "description": "",
+        "owner": str(demo.person("Education representative").pk),
+        **date_fields("start_date", demo.today),
+        **date_fields("due_date", demo.today + datetime.timedelta(days=90)),
+        "success_measure": "Termly meetings held and minuted.",
+    }
+
+
+def submit_draft_plan(demo: Demo) -> Built:
+    plan = demo.draft_plan()
+    return {"pk": plan.recommendation_id}, {"version": str(plan.version)}
+
+
+def approve_plan_3(demo: Demo) -> Built:
+    rec = demo.rec(3)
+    return {"pk": rec.pk}, {"version": str(rec.plan.version)}
+
+
+def return_plan_3(demo: Demo) -> Built:
+    return {"pk": demo.rec(3).pk}, {"reason": "Give the employer scheme a named lead."}
+
+
+def propose_closure_of_4(demo: Demo) -> Built:
+    return {"pk": demo.closable_recommendation().pk}, {
+        "summary": "Analysis presented; protocol signed by police and children's homes."
+    }
+
+
+def sign_off_4(demo: Demo) -> Built:
+    return {"pk": demo.closure_proposed().pk}, {}
+
+
+def send_back_4(demo: Demo) -> Built:
+    return {"pk": demo.closure_proposed().pk}, {"reason": "Show the effect on arrests."}
+
+
+def reopen_4(demo: Demo) -> Built:
+    return {"pk": demo.closed().pk}, {"reason": "Arrests of children in care rose again."}
+
+
+# --- The matrix ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    build: Callable[[Demo], Built]
+    method: str  # "GET" reads, "POST" writes
+    expect: dict[str, object] = field(hash=False)
+    label: str = ""
+    workflow_write: bool = True  # False: the write changes a session or account, not the plan
+
+
+def everyone(status) -> dict[str, object]:
+    return dict.fromkeys(PERSONAS, status)
+
+
+def signed_in_user(status) -> dict[str, object]:
+    """Pages about the signed-in person's own account: anyone signed in may use them."""
+    return {"anonymous": SIGN_IN} | dict.fromkeys(PERSONAS[1:], status)
+
+
+def administrators_only(status) -> dict[str, object]:
+    """Only a service's administrators (none of the six personas) may use it."""
+    expect = {"anonymous": SIGN_IN} | dict.fromkeys(PERSONAS[1:], FORBIDDEN)
+    return expect | {"administrator": status}
+
+
+def staff_read(outsider=NOT_FOUND) -> dict[str, object]:
+    return {
+        "anonymous": SIGN_IN,
+        "outsider": outsider,
+        "viewer": OK,
+        "member": OK,
+        "manager": OK,
+        "chair": OK,
+    }
+
+
+def knowsley_write(*allowed: str, granted=ALLOWED) -> dict[str, object]:
+    """A write on a Knowsley object: only `allowed` personas may make it."""
+    expect = {"anonymous": SIGN_IN, "outsider": NOT_FOUND}
+    for persona in ("viewer", "member", "manager", "chair"):
+        expect[persona] = granted if persona in allowed else FORBIDDEN
+    return expect
+
+
+def write_with_form_page(build, *allowed: str) -> list[Case]:
+    """A write that has a page of its own: the form (GET) and the submission (POST)."""
+    return [
+        Case(build, "GET", knowsley_write(*allowed, granted=OK), "form"),
+        Case(build, "POST", knowsley_write(*allowed), "submit"),
+    ]
+
+
+MANAGER = "manager"
+CHAIR = "chair"
+OWNER = "member"  # the demo member owns action 2.1 (Education representative)
+
+ROUTES: dict[str, list[Case]] = {
+    # Public pages and signing out.
+    "login": [Case(no_args, "GET", everyone(OK))],
+    "accessibility": [Case(no_args, "GET", everyone(OK))],
+    "logout": [Case(no_args, "POST", signed_in_user(302), workflow_write=False)],
+    # One's own account; the calendar feed is reached by its secret token, without sign-in.
+    "account": [
+        Case(no_args, "GET", signed_in_user(OK), "page"),
+        Case(preferences, "POST", signed_in_user(ALLOWED), "submit", workflow_write=False),
+    ],
+    "calendar_feed_reset": [Case(no_args, "POST", signed_in_user(ALLOWED), workflow_write=False)],
+    "calendar_feed": [Case(calendar_token, "GET", everyone(OK))],
+    # Report import: administrators.
+    "import_start": [
+        Case(no_args, "GET", administrators_only(OK), "form"),
+        Case(report_text, "POST", administrators_only(ALLOWED), "submit", workflow_write=False),
+    ],
+    # Nothing uploaded yet: an administrator is sent back to the start.
+    "import_preview": [Case(no_args, "GET", administrators_only(302))],
+    # Reads.
+    "home": [Case(no_args, "GET", staff_read(outsider=SEES_NONE))],
+    "action_list": [Case(no_args, "GET", staff_read(outsider=SEES_NONE))],
+    "my_actions": [Case(no_args, "GET", staff_read(outsider=SEES_NONE))],
+    "overview": [Case(no_args, "GET", staff_read(outsider=SEES_NONE))],
+    "inspection_detail": [Case(knowsley_inspection, "GET", staff_read())],
+    "dashboard": [Case(knowsley_inspection, "GET", staff_read())],
+    "board_pack": [
+        Case(board_pack_as(""), "GET", staff_read(), "page"),
+        Case(board_pack_as("csv"), "GET", staff_read(), "csv"),
+        Case(board_pack_as("xlsx"), "GET", staff_read(), "xlsx"),
+        Case(board_pack_as("pdf"), "GET", staff_read(), "pdf"),
+    ],
+    "recommendation_detail": [Case(recommendation_2, "GET", staff_read())],
+    "action_detail": [Case(action_2_1, "GET", staff_read())],
+    "evidence_download": [Case(download_evidence, "GET", staff_read())],
+    # Drafting: YOS managers.
+    "plan_start": [Case(start_plan, "POST", knowsley_write(MANAGER))],
+    "action_add": write_with_form_page(add_action_to_recommendation_2, MANAGER),
+    "action_edit": write_with_form_page(edit_action_2_1, MANAGER),
+    "action_cancel": write_with_form_page(cancel_action_2_2, MANAGER),
+    "plan_submit": [Case(submit_draft_plan, "POST", knowsley_write(MANAGER))],
+    "propose_closure": write_with_form_page(propose_closure_of_4, MANAGER),
+    # Progress on an action: managers, and the member who owns it.
+    "update_create": [Case(update_action_2_1, "POST", knowsley_write(MANAGER, OWNER))],
+    "evidence_create": [Case(evidence_on_action_2_1, "POST", knowsley_write(MANAGER, OWNER))],
+    "evidence_withdraw": write_with_form_page(withdraw_evidence_on_2_1, MANAGER, OWNER),
+    "date_change_create": [Case(new_date_for_action_2_1, "POST", knowsley_write(MANAGER, OWNER))],
+    # Decisions: the chair.
+    "plan_approve": [Case(approve_plan_3, "POST", knowsley_write(CHAIR))],
+    "plan_return": write_with_form_page(return_plan_3, CHAIR),
+    "sign_off": [Case(sign_off_4, "POST", knowsley_write(CHAIR))],
+    "send_back": write_with_form_page(send_back_4, CHAIR),
+    "reopen": write_with_form_page(reopen_4, CHAIR),
+    "date_change_decide": write_with_form_page(decide_date_change, CHAIR),
+}
+
+
+def _walk(resolver, prefix=""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin" or str(entry.pattern).startswith("admin/"):
+                continue
+            namespace = f"{entry.namespace}:" if entry.namespace else ""
+            for name, pattern in _walk(entry, prefix + str(entry.pattern)):
+                yield (namespace + name if name else name), pattern
+        elif isinstance(entry, URLPattern):
+            yield entry.name, prefix + str(entry.pattern)
+
+
+def project_urls() -> list[tuple[str | None, str]]:
+    return list(_walk(get_resolver()))
+
+
+def matrix() -> list:
+    params = []
+    for name, cases in ROUTES.items():
+        for case in cases:
+            for persona in case.expect:
+                case_id = "-".join(filter(None, [name, case.label, persona]))
+                params.append(pytest.param(name, case, persona, id=case_id))
+    return params
+
+
+def first_allowed(case: Case) -> str:
+    """The persona to act as when the case is exercised by someone allowed."""
+    for persona in ("manager", "chair", "member", "viewer", "outsider", "anonymous", ADMIN):
+        if case.expect.get(persona, FORBIDDEN) not in (FORBIDDEN, NOT_FOUND, SIGN_IN):
+            return persona
+    raise AssertionError("no persona may use this case")
+
+
+def every_case(method: str | None = None) -> list:
+    return [
+        pytest.param(name, case, id="-".join(filter(None, [name, case.label])))
+        for name, cases in ROUTES.items()
+        for case in cases
+        if method is None or case.method == method
+    ]
+
+
+# --- Fixtures and helpers --------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def demo(knowsley_demo) -> Demo:
+    return Demo(knowsley_demo)
+
+
+def signed_in(persona: str, client: Client | None = None) -> Client:
+    client = client or Client()
+    if persona != "anonymous":
+        username = {"outsider": "sefton", ADMIN: "admin"}.get(persona, persona)
+        client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def request(client: Client, case: Case, url: str, data: dict):
+    """A read sends its data as the query string (e.g. ?format=csv); a write posts it."""
+    if case.method == "GET":
+        return client.get(url, data)
+    return client.post(url, data)
+
+
+def snapshot() -> dict:
+    """Everything a write could change, to prove that nothing did."""
+    return {
+        "transitions": Transition.objects.count(),
+        "updates": ProgressUpdate.objects.count(),
+        "evidence": list(Evidence.objects.values_list("pk", "title", "withdrawn")),
+        "date_changes": list(DueDateChange.objects.values_list("pk", "status")),
+        "actions": list(
+            Action.objects.values_list(
+                "pk", "status", "title", "owner", "current_due_date", "version"
+            )
+        ),
+        "plans": list(ActionPlan.objects.values_list("pk", "status", "version")),
+        "recommendations": list(
+            Recommendation.objects.values_list("pk", "status", "closure_summary", "version")
+        ),
+    }
+
+
+def assert_shows_nothing_of_knowsley(response, demo: Demo) -> None:
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Knowsley" not in page
+    for action in Action.objects.filter(plan__recommendation__inspection=demo.inspection):
+        assert reverse("action_detail", args=[action.pk]) + '"' not in page
+        assert escape(action.title) not in page
+    for rec in demo.inspection.recommendations.all():
+        assert reverse("recommendation_detail", args=[rec.pk]) + '"' not in page
+    assert reverse("inspection_detail", args=[demo.inspection.pk]) + '"' not in page
+
+
+# --- The matrix tests ------------------------------------------------------------------
+
+
+def test_every_url_of_the_project_is_in_the_permission_matrix(db):
+    names = {name for name, _ in project_urls()}
+    missing = sorted(n for n in names if n and n not in ROUTES)
+    assert missing == [], f"URL names with no row in the permission matrix: {missing}"
+
+
+def test_the_permission_matrix_names_no_url_that_no_longer_exists(db):
+    names = {name for name, _ in project_urls()}
+    stale = sorted(set(ROUTES) - names)
+    assert stale == [], f"the permission matrix names URLs that no longer exist: {stale}"
+
+
+def test_every_url_pattern_has_a_name_so_it_cannot_escape_the_matrix(db):
+    unnamed = [pattern for name, pattern in project_urls() if not name]
+    assert unnamed == []
+
+
+@pytest.mark.parametrize("name, case, persona", matrix())
+def test_each_persona_gets_what_the_matrix_says(demo, name, case, persona):
+    kwargs, data = case.build(demo)
+    url = reverse(name, kwargs=kwargs)
+    expected = case.expect[persona]
+
+    response = request(signed_in(persona), case, url, data)
+
+    status = response.status_code
+    if expected == SIGN_IN:
+        assert status == 302, f"{case.method} {url} as {persona}: {status}"
+        assert response["Location"].startswith(reverse("login") + "?next=")
+    elif expected == ALLOWED:
+        assert status in (200, 302, 400), f"{case.method} {url} as {persona}: {status}"
+    elif expected == SEES_NONE:
+        assert_shows_nothing_of_knowsley(response, demo)
+    else:
+        assert status == expected, f"{case.method} {url} as {persona}: {status}"
+
+
+def refused_writes() -> list:
+    return [
+        param
+        for param in matrix()
+        if param.values[1].method == "POST"
+        and param.values[1].expect[param.values[2]] in (SIGN_IN, FORBIDDEN, NOT_FOUND)
+    ]
+
+
+@pytest.mark.parametrize("name, case, persona", refused_writes())
+def test_a_refused_write_changes_nothing(demo, name, case, persona):
+    kwargs, data = case.build(demo)
+    before = snapshot()
+
+    request(signed_in(persona), case, reverse(name, kwargs=kwargs), data)
+
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("name, case", every_case("POST"))
+def test_an_allowed_write_with_good_data_goes_through(demo, name, case):
+    persona = first_allowed(case)
+    kwargs, data = case.build(demo)
+    before = snapshot()
+
+    response = request(signed_in(persona), case, reverse(name, kwargs=kwargs), data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    if case.workflow_write:
+        assert snapshot() != before
+
+
+# --- Outsiders and lists ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url_name", ["action_list", "my_actions"])
+def test_an_outsider_filtering_by_knowsley_ids_still_sees_none_of_knowsley(
+    demo, url_name, outsider
+):
+    knowsley = demo.inspection
+    query = {
+        "service": knowsley.service_id,
+        "inspection": knowsley.pk,
+        "owner": demo.person("Education representative").pk,
+        "recommendation": demo.rec(2).pk,
+        "q": "exclusion",
+    }
+    client = signed_in("outsider")
+
+    response = client.get(reverse(url_name), query)
+
+    assert_shows_nothing_of_knowsley(response, demo)
+
+
+def test_a_knowsley_manager_sees_knowsley_actions_in_the_list(demo):
+    """The other side of the outsider's empty list: the check above can fail."""
+    response = signed_in("manager").get(reverse("action_list"))
+
+    assert response.status_code == 200
+    assert escape(demo.action("2.1").title) in response.content.decode()
+
+
+# --- Progress on actions someone else owns ---------------------------------------------
+
+PROGRESS_WRITES = {
+    "update_create": lambda demo: update_action_2_1(demo)[1],
+    "evidence_create": lambda demo: evidence_on_action_2_1(demo)[1],
+    "date_change_create": lambda demo: new_date_for_action_2_1(demo)[1],
+}
+
+
+@pytest.mark.parametrize("url_name", PROGRESS_WRITES)
+def test_a_member_cannot_log_progress_on_an_action_someone_else_owns(demo, url_name):
+    # 1.3 is owned by the YOS service manager, under recommendation 1 (owned by the Chair):
+    # nothing of it is the member's.
+    not_theirs = demo.action("1.3")
+    data = PROGRESS_WRITES[url_name](demo)
+    before = snapshot()
+
+    response = signed_in("member").post(reverse(url_name, args=[not_theirs.pk]), data)
+
+    assert response.status_code == 403
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("url_name", PROGRESS_WRITES)
+def test_a_member_can_log_progress_on_an_action_they_own(demo, url_name):
+    theirs = demo.action("2.1")  # owned by the Education representative, the demo member
+    data = PROGRESS_WRITES[url_name](demo)
+    before = snapshot()
+
+    response = signed_in("member").post(reverse(url_name, args=[theirs.pk]), data)
+
+    assert response.status_code == 302
+    assert snapshot() != before
+
+
+@pytest.mark.parametrize("url_name", PROGRESS_WRITES)
+def test_the_chair_can_log_progress_on_an_action_the_chair_owns(demo, url_name):
+    chairs_action = demo.action("1.2")  # owned by the Chair
+    data = PROGRESS_WRITES[url_name](demo)
+    before = snapshot()
+
+    response = signed_in("chair").post(reverse(url_name, args=[chairs_action.pk]), data)
+
+    assert response.status_code == 302
+    assert snapshot() != before
+
+
+def test_the_member_sees_the_update_form_only_on_an_action_they_own(demo):
+    client = signed_in("member")
+
+    own = client.get(reverse("action_detail", args=[demo.action("2.1").pk]))
+    other = client.get(reverse("action_detail", args=[demo.action("1.3").pk]))
+
+    assert "Log an update" in own.content.decode()
+    assert "Log an update" not in other.content.decode()
+
+
+# --- C1: no GET writes; CSRF on every POST ---------------------------------------------
+
+
+@pytest.mark.parametrize("name, case", every_case())
+def test_no_get_ever_writes(demo, name, case):
+    """GET every URL as someone allowed to use it, with the write's data in the query."""
+    persona = first_allowed(case)
+    kwargs, data = case.build(demo)
+    client = signed_in(persona)
+    before = snapshot()
+
+    response = client.get(reverse(name, kwargs=kwargs), data)
+
+    assert response.status_code in (200, 302, 405), response.status_code
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("name, case", every_case("POST"))
+def test_a_post_without_a_csrf_token_is_refused_and_writes_nothing(demo, name, case):
+    persona = first_allowed(case)
+    kwargs, data = case.build(demo)
+    client = signed_in(persona, Client(enforce_csrf_checks=True))
+    before = snapshot()
+
+    response = client.post(reverse(name, kwargs=kwargs), data)
+
+    assert response.status_code == 403
+    assert snapshot() == before
+    if persona != "anonymous":
+        # Still signed in: the refused POST did not sign them out either.
+        assert client.get(reverse("home")).status_code == 200
