@@ -17,8 +17,6 @@ from actions import services
 from actions.models import RAG, ActionPlan, BoardMeeting, Measure, MeasureReading
 from inspections.models import Inspection, Person
 
-EXAMPLE_NOTE = "Example data for demonstration: not Knowsley's actual plan."
-
 # Per recommendation number: plan summary, the stage to reach, and actions as
 # (title, owner, start offset, due offset, success measure, updates as
 #  (days ago, rag, % complete, narrative, reason, recovery step)).
@@ -189,7 +187,7 @@ def load_example_plans(inspection: Inspection, today: datetime.date | None = Non
         plan = services.plan_start(
             recommendation=rec,
             by=manager,
-            summary=f"{summary}\n\n{EXAMPLE_NOTE}",
+            summary=summary,
             is_example=True,
             at=drafted,
         )

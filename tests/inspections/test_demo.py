@@ -76,10 +76,14 @@ def test_the_demo_board_is_made_of_role_titles(knowsley_demo):
     }
 
 
-def test_every_example_plan_is_labelled_and_has_updates(knowsley_demo):
+def test_every_example_plan_is_labelled_and_has_updates(knowsley_demo, client, manager):
     plans = ActionPlan.objects.filter(recommendation__inspection=knowsley_demo)
     assert plans.count() == 4
-    assert all(p.is_example and "Example data" in p.summary for p in plans)
+    assert all(p.is_example for p in plans)
+    client.force_login(manager)
+    for plan in plans:
+        page = client.get(plan.recommendation.get_absolute_url()).content.decode()
+        assert "Example data for demonstration: not the service's actual plan." in page
     assert ProgressUpdate.objects.filter(action__plan__in=plans).count() >= 8
 
 
