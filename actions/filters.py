@@ -9,6 +9,7 @@ from actions.models import Action
 from actions.reports import RAG_LABELS, RAG_ORDER, filter_by_rag
 from inspections.models import Inspection, Person, Recommendation, Service, Theme
 
+MANY_SERVICES = 5
 RAG_CHOICES = [(key, RAG_LABELS[key]) for key in RAG_ORDER]
 
 
@@ -65,14 +66,39 @@ class ActionFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.today = today
         user = self.request.user
-        self.filters["service"].queryset = Service.objects.for_user(user)
-        self.filters["inspection"].queryset = Inspection.objects.for_user(user).select_related(
-            "service"
+        services = Service.objects.for_user(user)
+        self.filters["service"].queryset = services
+        inspections = Inspection.objects.for_user(user).select_related("service")
+        people = Person.objects.for_user(user)
+        recommendations = Recommendation.objects.for_user(user).select_related(
+            "inspection__service"
         )
-        self.filters["owner"].queryset = Person.objects.for_user(user)
-        self.filters["recommendation"].queryset = Recommendation.objects.for_user(
-            user
-        ).select_related("inspection__service")
+        # Long lists of choices are narrowed to the service or inspection chosen, so a
+        # person with a whole region's services does not get thousands of options.
+        chosen = {
+            key: self._id(key) for key in ("service", "inspection", "owner", "recommendation")
+        }
+        if chosen["service"]:
+            inspections = inspections.filter(service_id=chosen["service"])
+            people = people.filter(service_id=chosen["service"])
+        elif len(self._service_ids(services)) > MANY_SERVICES:
+            inspections = inspections.filter(pk=chosen["inspection"])
+            people = people.filter(pk=chosen["owner"])
+        if chosen["inspection"]:
+            recommendations = recommendations.filter(inspection_id=chosen["inspection"])
+        else:
+            recommendations = recommendations.filter(pk=chosen["recommendation"])
+        self.filters["inspection"].queryset = inspections
+        self.filters["owner"].queryset = people
+        self.filters["recommendation"].queryset = recommendations
+
+    def _id(self, key: str) -> int | None:
+        value = (self.data or {}).get(key, "")
+        return int(value) if str(value).isdigit() else None
+
+    @staticmethod
+    def _service_ids(services) -> list[int]:
+        return list(services.values_list("pk", flat=True)[: MANY_SERVICES + 1])
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(title__icontains=value) if value else queryset

@@ -148,33 +148,47 @@ def load_board_data(
             "inspection__service__name", "inspection", "number"
         )
     )
-    rec_ids = [r.pk for r in recs]
+    by_rec = {r.pk: r for r in recs}
+    rec_ids = list(by_rec)
+    actions = list(
+        Action.objects.filter(plan__recommendation_id__in=rec_ids)
+        .select_related("owner", "plan")
+        .order_by("plan__recommendation_id", "number")
+    )
+    by_action = {a.pk: a for a in actions}
+    transitions = list(
+        Transition.objects.filter(recommendation_id__in=rec_ids, at__lte=until)
+        .select_related("by")
+        .order_by("at", "pk")
+    )
+    updates = list(
+        ProgressUpdate.objects.filter(
+            action__plan__recommendation_id__in=rec_ids, created_at__lte=until
+        )
+        .select_related("author")
+        .order_by("date", "created_at", "pk")
+    )
+    changes = list(
+        DueDateChange.objects.filter(
+            action__plan__recommendation_id__in=rec_ids, requested_at__lte=until
+        ).order_by("requested_at", "pk")
+    )
+    # Join in Python what was read once: each row points at the objects already loaded,
+    # instead of the database building the same recommendation again for every row.
+    for action in actions:
+        action.plan.recommendation = by_rec[action.plan.recommendation_id]
+    for t in transitions:
+        t.recommendation = by_rec[t.recommendation_id]
+        if t.action_id:
+            t.action = by_action[t.action_id]
+    for row in (*updates, *changes):
+        row.action = by_action[row.action_id]
     return BoardData(
         recommendations=recs,
-        actions=list(
-            Action.objects.filter(plan__recommendation_id__in=rec_ids)
-            .select_related("owner", "plan__recommendation")
-            .order_by("plan__recommendation_id", "number")
-        ),
-        transitions=list(
-            Transition.objects.filter(recommendation_id__in=rec_ids, at__lte=until)
-            .select_related("by", "recommendation", "action__plan__recommendation")
-            .order_by("at", "pk")
-        ),
-        updates=list(
-            ProgressUpdate.objects.filter(
-                action__plan__recommendation_id__in=rec_ids, created_at__lte=until
-            )
-            .select_related("author", "action__plan__recommendation__inspection__service")
-            .order_by("date", "created_at", "pk")
-        ),
-        changes=list(
-            DueDateChange.objects.filter(
-                action__plan__recommendation_id__in=rec_ids, requested_at__lte=until
-            )
-            .select_related("action__plan__recommendation")
-            .order_by("requested_at", "pk")
-        ),
+        actions=actions,
+        transitions=transitions,
+        updates=updates,
+        changes=changes,
     )
 
 

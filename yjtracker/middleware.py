@@ -6,12 +6,15 @@ from django.conf import settings
 from django.contrib.auth import logout
 
 SESSION_STARTED_KEY = "yjtracker_session_started"
+SESSION_SEEN_KEY = "yjtracker_session_seen"
+RENEW_AFTER_SECONDS = 60
 
 
 class SessionExpiryMiddleware:
     """Ends a signed-in session SESSION_ABSOLUTE_SECONDS after it began, however active.
 
-    The idle timeout is Django's own (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST).
+    Activity renews the idle timeout (SESSION_COOKIE_AGE): the session is saved, and so its
+    expiry moved on, when it was last seen over a minute ago, instead of on every request.
     Sign-in rotates the session key, so a fresh session has no start stamp until its first
     request after sign-in.
     """
@@ -27,6 +30,9 @@ class SessionExpiryMiddleware:
                 request.session[SESSION_STARTED_KEY] = now
             elif now - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
+                return self.get_response(request)
+            if now - request.session.get(SESSION_SEEN_KEY, 0) > RENEW_AFTER_SECONDS:
+                request.session[SESSION_SEEN_KEY] = now
         return self.get_response(request)
 
 

@@ -140,10 +140,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions: an idle timeout (SESSION_COOKIE_AGE, refreshed on every request) and an absolute
-# lifetime from sign-in (SESSION_ABSOLUTE_SECONDS, enforced by SessionExpiryMiddleware).
+# Sessions: an idle timeout (SESSION_COOKIE_AGE, renewed by activity at most once a minute)
+# and an absolute lifetime from sign-in (SESSION_ABSOLUTE_SECONDS); both are enforced by
+# SessionExpiryMiddleware.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 10 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

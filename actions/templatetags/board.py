@@ -19,3 +19,9 @@ def status_label(code):
         if code in choices.values:
             return choices(code).label
     return code
+
+
+@register.filter
+def as_list(choices):
+    """Read a field's choices once: the template `for` would otherwise COUNT them first."""
+    return [choice for choice in choices]  # not list(): it asks the length (a COUNT) first
