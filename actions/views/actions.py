@@ -44,6 +44,20 @@ def add_service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def submit(request, form, write, success: str) -> bool:
+    """Validate the form and call `write(cleaned_data)` (a service). True when it saved,
+    with `success` shown; otherwise the form carries the reasons and keeps the input."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        write(form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False
+    messages.success(request, success)
+    return True
+
+
 def _action_context(request, action: Action, **forms) -> dict:
     service_id = action.plan.recommendation.inspection.service_id
     today = selectors.today()
@@ -157,14 +171,8 @@ def evidence_create(request, pk: int):
     service_id = action.plan.recommendation.inspection.service_id
     perms.require(perms.can_update_action(request.user, action, service_id))
     form = EvidenceForm(request.POST, request.FILES, auto_id=EVIDENCE_IDS)
-    if form.is_valid():
-        try:
-            _save_evidence(request, action, form)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Evidence added.")
-            return redirect(action)
+    if submit(request, form, lambda data: _save_evidence(request, action, form), "Evidence added."):
+        return redirect(action)
     context = _action_context(request, action, evidence_form=form)
     return render(request, "actions/action_detail.html", context, status=400)
 
@@ -202,16 +210,16 @@ def evidence_withdraw(request, pk: int):
     service_id = action.plan.recommendation.inspection.service_id
     perms.require(perms.can_update_action(request.user, action, service_id))
     form = ReasonForm(request.POST or None, label="Why is this evidence withdrawn?")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.evidence_withdraw(
-                evidence=evidence, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Evidence “{evidence.title}” withdrawn. It stays on record.")
-            return redirect(action)
+    withdrawn = submit(
+        request,
+        form,
+        lambda data: services.evidence_withdraw(
+            evidence=evidence, by=request.user, reason=data["reason"]
+        ),
+        f"Evidence “{evidence.title}” withdrawn. It stays on record.",
+    )
+    if withdrawn:
+        return redirect(action)
     return render(
         request,
         "actions/evidence_withdraw.html",
@@ -226,19 +234,16 @@ def date_change_create(request, pk: int):
     service_id = action.plan.recommendation.inspection.service_id
     perms.require(perms.can_update_action(request.user, action, service_id))
     form = DateChangeForm(request.POST, auto_id=DATE_CHANGE_IDS)
-    if form.is_valid():
-        try:
-            services.date_change_request(
-                action=action,
-                by=request.user,
-                new_date=form.cleaned_data["new_date"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "New date requested: it now awaits the chair's approval.")
-            return redirect(action)
+    requested = submit(
+        request,
+        form,
+        lambda data: services.date_change_request(
+            action=action, by=request.user, new_date=data["new_date"], reason=data["reason"]
+        ),
+        "New date requested: it now awaits the chair's approval.",
+    )
+    if requested:
+        return redirect(action)
     context = _action_context(request, action, date_form=form)
     return render(request, "actions/action_detail.html", context, status=400)
 
@@ -253,17 +258,17 @@ def date_change_decide(request, pk: int):
     service_id = change.action.plan.recommendation.inspection.service_id
     perms.require(perms.can_decide(request.user, service_id), "Only the board chair can decide.")
     form = ReasonForm(request.POST or None, label="Reason (needed to decline)", required=False)
-    if request.method == "POST" and form.is_valid():
-        approve = request.POST.get("decision") == "approve"
-        try:
-            services.date_change_decide(
-                change=change, by=request.user, approve=approve, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "New date approved." if approve else "New date declined.")
-            return redirect(change.action)
+    approve = request.POST.get("decision") == "approve"
+    decided = submit(
+        request,
+        form,
+        lambda data: services.date_change_decide(
+            change=change, by=request.user, approve=approve, reason=data["reason"]
+        ),
+        "New date approved." if approve else "New date declined.",
+    )
+    if decided:
+        return redirect(change.action)
     return render(
         request,
         "actions/date_change_decide.html",
@@ -331,19 +336,16 @@ def action_cancel(request, pk: int):
     service_id = action.plan.recommendation.inspection.service_id
     perms.require(perms.can_edit_plan(request.user, service_id))
     form = CancelActionForm(request.POST or None, label="Why is this action cancelled?")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_cancel(
-                action=action,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                superseded=form.cleaned_data["superseded"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Action {action.reference} cancelled.")
-            return redirect(action)
+    cancelled = submit(
+        request,
+        form,
+        lambda data: services.action_cancel(
+            action=action, by=request.user, reason=data["reason"], superseded=data["superseded"]
+        ),
+        f"Action {action.reference} cancelled.",
+    )
+    if cancelled:
+        return redirect(action)
     return render(
         request,
         "actions/action_cancel.html",

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from actions import permissions as perms
 from actions import services
 from actions.forms import ActionForm, ClosureForm, ReasonForm
-from actions.views.actions import add_service_errors
+from actions.views.actions import add_service_errors, submit
 from inspections.models import Person, Recommendation
 
 
@@ -125,14 +125,8 @@ def _reason_page(request, pk: int, *, allowed, heading: str, label: str, act, su
     rec = _get_recommendation(request, pk)
     perms.require(allowed(request.user, rec.inspection.service_id))
     form = ReasonForm(request.POST or None, label=label)
-    if request.method == "POST" and form.is_valid():
-        try:
-            act(rec, form.cleaned_data["reason"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, success)
-            return redirect(rec)
+    if submit(request, form, lambda data: act(rec, data["reason"]), success):
+        return redirect(rec)
     return render(
         request,
         "actions/decision_form.html",
@@ -187,16 +181,16 @@ def propose_closure(request, pk: int):
     rec = _get_recommendation(request, pk)
     perms.require(perms.can_edit_plan(request.user, rec.inspection.service_id))
     form = ClosureForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.recommendation_propose_closure(
-                recommendation=rec, by=request.user, summary=form.cleaned_data["summary"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Closure proposed: it now awaits the chair's sign-off.")
-            return redirect(rec)
+    proposed = submit(
+        request,
+        form,
+        lambda data: services.recommendation_propose_closure(
+            recommendation=rec, by=request.user, summary=data["summary"]
+        ),
+        "Closure proposed: it now awaits the chair's sign-off.",
+    )
+    if proposed:
+        return redirect(rec)
     return render(
         request,
         "actions/decision_form.html",
