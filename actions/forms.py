@@ -16,8 +16,13 @@ class GDSForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.build_helper()
+
+    def build_helper(self) -> None:
+        """(Re)build the layout from the form's fields: call it after removing a field."""
         self.helper = FormHelper(self)
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's <form> has its own token
         self.helper.label_size = "s"
         self.helper.legend_size = "s"
 
@@ -133,12 +138,16 @@ class ActionForm(GDSForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, owners, editing: bool = False, **kwargs):
+    def __init__(
+        self, *args, owners, editing: bool = False, due_date_fixed: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
-        if editing:
-            # The due date changes only through a date change the chair approves.
+        if editing and due_date_fixed:
+            # Once the chair has approved the plan, the due date changes only through a
+            # date change the chair approves.
             del self.fields["due_date"]
+            self.build_helper()
 
     def clean(self):
         data = super().clean()

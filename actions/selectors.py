@@ -67,7 +67,7 @@ def actions_needing(user, today: datetime.date) -> QuerySet[Action]:
     return (
         action_list(user)
         .open()
-        .filter(owner__user=user)
+        .filter(owner__user=user, plan__recommendation__status=Recommendation.Status.IN_PROGRESS)
         .filter(
             Q(current_due_date__lte=soon)
             | Q(latest_update_date__lt=stale)
@@ -104,6 +104,20 @@ def chair_queue(user) -> dict:
             .order_by("requested_at")
         ),
     }
+
+
+def plans_returned(user) -> list[Recommendation]:
+    """Plans the chair returned, in the services where the user drafts plans."""
+    from actions.permissions import EDITOR_ROLES, roles_by_service
+
+    editable = [sid for sid, role in roles_by_service(user).items() if role in EDITOR_ROLES]
+    return list(
+        Recommendation.objects.filter(
+            inspection__service_id__in=editable, plan__status=ActionPlan.Status.RETURNED
+        )
+        .select_related("inspection__service")
+        .order_by("inspection", "number")
+    )
 
 
 def recommendation_page(user) -> QuerySet[Recommendation]:

@@ -255,8 +255,10 @@ def action_edit(
     start_date: datetime.date,
     success_measure: str,
     description: str = "",
+    due_date: datetime.date | None = None,
 ) -> Action:
-    """Edit an action's details. Its due date changes only through a date change request."""
+    """Edit an action's details. While the plan is drafted or returned its due date may
+    change too; once approved, only through a date change request."""
     action = _lock(Action, action.pk)
     rec = action.plan.recommendation
     perms.require(perms.can_edit_plan(by, _service_id(rec)))
@@ -264,6 +266,12 @@ def action_edit(
     _plan_is_editable(action.plan)
     if owner.service_id != _service_id(rec):
         raise ValidationError({"owner": "Choose an owner from this service."})
+    if due_date is not None and due_date != action.current_due_date:
+        if action.plan.status not in (PlanStatus.DRAFT, PlanStatus.RETURNED):
+            raise ValidationError(
+                {"due_date": "The plan is approved: ask the chair for a new date instead."}
+            )
+        action.original_due_date = action.current_due_date = due_date
     if action.current_due_date < start_date:
         raise ValidationError({"start_date": "The start date cannot be after the due date."})
     pending = action.date_changes.filter(status=DueDateChange.Status.PENDING).first()

@@ -32,11 +32,10 @@ def find_duplicate(
         if match:
             return match
     if published_on:
-        return same.filter(
-            framework=framework,
-            published_on__year=published_on.year,
-            published_on__month=published_on.month,
-        ).first()
+        same_month = same.filter(
+            published_on__year=published_on.year, published_on__month=published_on.month
+        )
+        return (same_month.filter(framework=framework) if framework else same_month).first()
     return None
 
 

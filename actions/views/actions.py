@@ -26,7 +26,7 @@ from actions.forms import (
     ProgressUpdateForm,
     ReasonForm,
 )
-from actions.models import Action, DueDateChange, Evidence
+from actions.models import Action, ActionPlan, DueDateChange, Evidence
 from inspections.models import Person
 
 PAGE_SIZE = 25
@@ -67,6 +67,7 @@ def _action_context(request, action: Action, **forms) -> dict:
     evidence = [e for e in all_evidence if not e.withdrawn]
     evidence_history = Evidence.history.filter(action_id=action.pk).select_related("history_user")
     can_update = perms.can_update_action(request.user, action, service_id)
+    date_changes = list(action.date_changes.select_related("requested_by", "decided_by"))
     context = {
         "action": action,
         "recommendation": action.plan.recommendation,
@@ -76,7 +77,8 @@ def _action_context(request, action: Action, **forms) -> dict:
         "evidence": evidence,
         "withdrawn_evidence": [e for e in all_evidence if e.withdrawn],
         "evidence_history": _evidence_history(evidence_history),
-        "date_changes": list(action.date_changes.select_related("requested_by", "decided_by")),
+        "date_changes": date_changes,
+        "pending_change": any(c.status == DueDateChange.Status.PENDING for c in date_changes),
         "history": selectors.history_changes(history, {"owner": people}),
         "can_update": can_update and action.plan.recommendation.status == "in_progress",
         "can_edit": perms.can_edit_plan(request.user, service_id),
@@ -290,7 +292,15 @@ def action_edit(request, pk: int):
         "success_measure": action.success_measure,
         "version": action.version,
     }
-    form = ActionForm(request.POST or None, initial=initial, owners=owners, editing=True)
+    drafting = action.plan.status in (ActionPlan.Status.DRAFT, ActionPlan.Status.RETURNED)
+    initial["due_date"] = action.current_due_date
+    form = ActionForm(
+        request.POST or None,
+        initial=initial,
+        owners=owners,
+        editing=True,
+        due_date_fixed=not drafting,
+    )
     stale = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -304,6 +314,7 @@ def action_edit(request, pk: int):
                 owner=data["owner"],
                 start_date=data["start_date"],
                 success_measure=data["success_measure"],
+                due_date=data.get("due_date"),
             )
         except services.StaleEdit as error:
             add_service_errors(form, error)

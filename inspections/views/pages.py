@@ -29,6 +29,7 @@ def home(request):
         "is_chair": Role.CHAIR in roles,
         "can_import": Role.ADMINISTRATOR in roles or request.user.is_superuser,
         "queue": action_selectors.chair_queue(request.user) if Role.CHAIR in roles else None,
+        "returned": action_selectors.plans_returned(request.user),
     }
     return render(request, "inspections/home.html", context)
 
@@ -79,6 +80,15 @@ def recommendation_detail(request, pk: int):
     people = {p.pk: str(p) for p in Person.objects.filter(service_id=service_id)}
     history = rec.history.select_related("history_user").order_by("history_date")
     can_edit = perms.can_edit_plan(request.user, service_id)
+    timeline = action_selectors.timeline(rec)
+    returned_comment = next(
+        (
+            e["item"].reason
+            for e in timeline
+            if e["kind"] == "decision" and e["item"].to_status == "returned"
+        ),
+        "",
+    )
     can_decide = perms.can_decide(request.user, service_id)
     return render(
         request,
@@ -88,7 +98,8 @@ def recommendation_detail(request, pk: int):
             "plan": plan,
             "actions": actions,
             "open_actions": [a for a in actions if a.is_open],
-            "timeline": action_selectors.timeline(rec),
+            "timeline": timeline,
+            "returned_comment": returned_comment,
             "history": action_selectors.history_changes(history, {"board_owner": people}),
             "can_edit": can_edit,
             "can_decide": can_decide,

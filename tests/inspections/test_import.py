@@ -185,3 +185,17 @@ def test_the_command_explains_an_unreadable_file(tmp_path, db):
     path.write_bytes(b"\x00\x01\x02" * 100)
     with pytest.raises(CommandError, match="neither a PDF nor a text file"):
         call_command("import_report", str(path), "--dry-run")
+
+
+def test_a_press_release_already_recorded_is_flagged_when_the_review_opens(
+    admin_client, knowsley_demo
+):
+    _upload(
+        admin_client,
+        "liverpool.txt",
+        (DATA / "liverpool-hmip-press-release-2019.txt").read_bytes(),
+    )
+    preview = admin_client.get(reverse("import_preview")).content.decode()
+    liverpool = Inspection.objects.get(service__slug="liverpool")
+    assert "This inspection is already recorded" in preview
+    assert liverpool.get_absolute_url() in preview
