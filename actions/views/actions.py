@@ -365,6 +365,16 @@ def action_cancel(request, pk: int):
     )
 
 
+SORT_LABELS = {
+    "due": "due date, soonest first",
+    "-due": "due date, latest first",
+    "reference": "reference",
+    "owner": "owner",
+    "status": "status",
+    "updated": "last update, oldest first",
+    "-updated": "last update, newest first",
+}
+
 SORTS = {
     "due": ("current_due_date", "pk"),
     "-due": ("-current_due_date", "-pk"),
@@ -398,6 +408,7 @@ def _action_list(request, queryset, title: str, template_flags: dict):
             "filter": action_filter,
             "page": page,
             "sort": sort,
+            "sort_label": SORT_LABELS.get(sort, SORT_LABELS["due"]),
             "query": query.urlencode(),
             "sort_query": sort_query.urlencode(),
             "total": page.paginator.count,
