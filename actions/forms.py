@@ -5,6 +5,7 @@ from __future__ import annotations
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from django import forms
+from django.core.validators import URLValidator
 from django.utils import timezone
 
 from actions.models import RAG, ProgressUpdate
@@ -43,6 +44,7 @@ class EvidenceFields(forms.Form):
         required=False,
         max_length=1000,
         widget=forms.URLInput(attrs={"class": "govuk-input"}),
+        validators=[URLValidator(schemes=["http", "https"])],
         error_messages={"invalid": "Enter a full web address, starting https://"},
     )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -44,17 +45,20 @@ def add_service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def submit(request, form, write, success: str) -> bool:
-    """Validate the form and call `write(cleaned_data)` (a service). True when it saved,
-    with `success` shown; otherwise the form carries the reasons and keeps the input."""
+def submit(request, form, write, success) -> bool:
+    """Validate the form and call `write(cleaned_data)` (one or more services) in one
+    transaction: all of it is saved or none. True when it saved, with `success` (a text, or
+    a function of what `write` returned) shown; otherwise the form carries the reasons and
+    keeps the input."""
     if request.method != "POST" or not form.is_valid():
         return False
     try:
-        write(form.cleaned_data)
+        with transaction.atomic():
+            result = write(form.cleaned_data)
     except ValidationError as error:
         add_service_errors(form, error)
         return False
-    messages.success(request, success)
+    messages.success(request, success(result) if callable(success) else success)
     return True
 
 
@@ -143,26 +147,23 @@ def update_create(request, pk: int):
     service_id = action.plan.recommendation.inspection.service_id
     perms.require(perms.can_update_action(request.user, action, service_id))
     form = ProgressUpdateForm(request.POST, request.FILES, action=action)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            update = services.update_log(
-                action=action,
-                by=request.user,
-                date=data["date"],
-                narrative=data["narrative"],
-                rag=data["rag"],
-                percent_complete=data["percent_complete"],
-                reason=data["reason"],
-                recovery_step=data["recovery_step"],
-                corrects=data["corrects"],
-            )
-            _save_evidence(request, action, form, update)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Update saved on action {action.reference}.")
-            return redirect(action)
+
+    def write(data):
+        update = services.update_log(
+            action=action,
+            by=request.user,
+            date=data["date"],
+            narrative=data["narrative"],
+            rag=data["rag"],
+            percent_complete=data["percent_complete"],
+            reason=data["reason"],
+            recovery_step=data["recovery_step"],
+            corrects=data["corrects"],
+        )
+        _save_evidence(request, action, form, update)  # refused evidence undoes the update
+
+    if submit(request, form, write, f"Update saved on action {action.reference}."):
+        return redirect(action)
     context = _action_context(request, action, update_form=form)
     return render(request, "actions/action_detail.html", context, status=400)
 

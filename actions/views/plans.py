@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from actions import permissions as perms
 from actions import services
 from actions.forms import ActionForm, ClosureForm, ReasonForm
-from actions.views.actions import add_service_errors, submit
+from actions.views.actions import submit
 from inspections.models import Person, Recommendation
 
 
@@ -53,27 +53,27 @@ def action_add(request, pk: int):
     perms.require(perms.can_edit_plan(request.user, service_id))
     owners = Person.objects.filter(service_id=service_id, is_active=True)
     form = ActionForm(request.POST or None, owners=owners)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if not hasattr(rec, "plan"):
-                services.plan_start(recommendation=rec, by=request.user)
-                rec.refresh_from_db()
-            action = services.action_add(
-                plan=rec.plan,
-                by=request.user,
-                title=data["title"],
-                description=data["description"],
-                owner=data["owner"],
-                start_date=data["start_date"],
-                due_date=data["due_date"],
-                success_measure=data["success_measure"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Action {action.reference} added to the plan.")
-            return redirect(rec)
+
+    def write(data):
+        plan = getattr(rec, "plan", None) or services.plan_start(
+            recommendation=rec, by=request.user
+        )
+        return services.action_add(
+            plan=plan,
+            by=request.user,
+            title=data["title"],
+            description=data["description"],
+            owner=data["owner"],
+            start_date=data["start_date"],
+            due_date=data["due_date"],
+            success_measure=data["success_measure"],
+        )
+
+    added = submit(
+        request, form, write, lambda action: f"Action {action.reference} added to the plan."
+    )
+    if added:
+        return redirect(rec)
     return render(
         request,
         "actions/action_form.html",
