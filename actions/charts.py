@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from actions.reports import RAG_LABELS
+from actions.rules import RAG_LABELS
 
 # Fill colours match the GOV.UK tag colours; the table and legend carry the words.
 RAG_FILLS = {

@@ -23,7 +23,7 @@ from inspections.models import Inspection, Person
 PLANS = {
     1: (
         "Refresh board membership and seniority, and restore lead areas for members.",
-        "approved",
+        ActionPlan.Status.APPROVED,
         [
             (
                 "Review board terms of reference and membership against the inspection findings",
@@ -82,7 +82,7 @@ PLANS = {
     ),
     2: (
         "Challenge exclusions and secure full-time education for YOS children.",
-        "approved",
+        ActionPlan.Status.APPROVED,
         [
             (
                 "Report every proposed exclusion of a YOS child to the board's education lead",
@@ -121,7 +121,7 @@ PLANS = {
     ),
     3: (
         "Widen education, training and employment options for YOS children over 16.",
-        "submitted",
+        ActionPlan.Status.SUBMITTED,
         [
             (
                 "Map post-16 provision available to YOS children with Career Connect",
@@ -143,7 +143,7 @@ PLANS = {
     ),
     4: (
         "Understand and reduce the over-representation of care-experienced children.",
-        "approved",
+        ActionPlan.Status.APPROVED,
         [
             (
                 "Analyse the lived experience of care-experienced children known to the YOS",
@@ -205,7 +205,7 @@ def load_example_plans(inspection: Inspection, today: datetime.date | None = Non
             )
             made.append((action, updates))
         services.plan_submit(plan=plan, by=manager, at=_moment(today, earliest - 10))
-        if stage == "approved":
+        if stage == ActionPlan.Status.APPROVED:
             services.plan_approve(plan=plan, by=chair, at=_moment(today, earliest - 7))
             for action, updates in made:
                 for days_ago, rag, percent, narrative, reason, recovery in updates:

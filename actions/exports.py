@@ -16,7 +16,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from actions.reports import RAG_LABELS, RecommendationPosition
+from actions.reports import RecommendationPosition
+from actions.rules import RAG_LABELS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -6,30 +6,36 @@ import django_filters
 from django import forms
 
 from actions.models import Action
-from actions.reports import RAG_LABELS, RAG_ORDER, filter_by_rag
+from actions.rules import RAG_LABELS, RAG_ORDER, filter_by_rag
 from inspections.models import Inspection, Person, Recommendation, Service, Theme
+from yjtracker.forms import IdModelChoiceField
+from yjtracker.ids import parse_id
 
 MANY_SERVICES = 5
 RAG_CHOICES = [(key, RAG_LABELS[key]) for key in RAG_ORDER]
 
 
+class IdChoiceFilter(django_filters.ModelChoiceFilter):
+    """A choice of record that reads its id strictly (see `yjtracker.ids`)."""
+
+    field_class = IdModelChoiceField
+
+
 class ActionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="filter_search")
-    service = django_filters.ModelChoiceFilter(
+    service = IdChoiceFilter(
         label="Service",
         field_name="plan__recommendation__inspection__service",
         queryset=Service.objects.none(),
         empty_label="Any",
     )
-    inspection = django_filters.ModelChoiceFilter(
+    inspection = IdChoiceFilter(
         label="Inspection",
         field_name="plan__recommendation__inspection",
         queryset=Inspection.objects.none(),
         empty_label="Any",
     )
-    owner = django_filters.ModelChoiceFilter(
-        label="Owner", queryset=Person.objects.none(), empty_label="Any"
-    )
+    owner = IdChoiceFilter(label="Owner", queryset=Person.objects.none(), empty_label="Any")
     status = django_filters.ChoiceFilter(
         label="Status", choices=Action.Status.choices, empty_label="Any"
     )
@@ -45,13 +51,13 @@ class ActionFilter(django_filters.FilterSet):
         lookup_expr="lt",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    recommendation = django_filters.ModelChoiceFilter(
+    recommendation = IdChoiceFilter(
         label="Recommendation",
         field_name="plan__recommendation",
         queryset=Recommendation.objects.none(),
         empty_label="Any",
     )
-    theme = django_filters.ModelChoiceFilter(
+    theme = IdChoiceFilter(
         label="Theme",
         field_name="plan__recommendation__themes",
         queryset=Theme.objects.all(),
@@ -93,8 +99,7 @@ class ActionFilter(django_filters.FilterSet):
         self.filters["recommendation"].queryset = recommendations
 
     def _id(self, key: str) -> int | None:
-        value = (self.data or {}).get(key, "")
-        return int(value) if str(value).isdigit() else None
+        return parse_id((self.data or {}).get(key, ""))
 
     @staticmethod
     def _service_ids(services) -> list[int]:

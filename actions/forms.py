@@ -3,29 +3,14 @@
 from __future__ import annotations
 
 from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.core.validators import URLValidator
 from django.utils import timezone
 
+from actions import rules
 from actions.models import RAG, ProgressUpdate
 from actions.uploads import ALLOWED_DESCRIPTION, check_evidence_file
-
-
-class GDSForm(forms.Form):
-    """A form rendered by crispy-forms-gds inside a <form> the template writes."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.build_helper()
-
-    def build_helper(self) -> None:
-        """(Re)build the layout from the form's fields: call it after removing a field."""
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the template's <form> has its own token
-        self.helper.label_size = "s"
-        self.helper.legend_size = "s"
+from yjtracker.forms import GDSForm, IdModelChoiceField
 
 
 class EvidenceFields(forms.Form):
@@ -91,7 +76,7 @@ class ProgressUpdateForm(GDSForm, EvidenceFields):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="What will bring it back on track, and by when?",
     )
-    corrects = forms.ModelChoiceField(
+    corrects = IdModelChoiceField(
         label="Does this correct an earlier update? (optional)",
         queryset=ProgressUpdate.objects.none(),
         required=False,
@@ -109,13 +94,15 @@ class ProgressUpdateForm(GDSForm, EvidenceFields):
 
     def clean(self):
         data = super().clean()
-        if data.get("rag") in (RAG.AMBER, RAG.RED):
-            if not (data.get("reason") or "").strip():
-                self.add_error("reason", "Amber or Red needs a reason: say why it is at risk.")
-            if not (data.get("recovery_step") or "").strip():
-                self.add_error("recovery_step", "Amber or Red needs a recovery step.")
-        if data.get("rag") == RAG.BLUE and data.get("percent_complete") not in (None, 100):
-            self.add_error("percent_complete", "Blue means complete: enter 100.")
+        errors = rules.update_errors(
+            rag=data.get("rag"),
+            percent_complete=data.get("percent_complete"),
+            reason=data.get("reason", ""),
+            recovery_step=data.get("recovery_step", ""),
+        )
+        for field, message in errors.items():
+            if field not in self.errors:
+                self.add_error(field, message)
         return data
 
 
@@ -132,7 +119,7 @@ class ActionForm(GDSForm):
     description = forms.CharField(
         label="Details (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    owner = forms.ModelChoiceField(label="Owner", queryset=None, empty_label="Choose an owner")
+    owner = IdModelChoiceField(label="Owner", queryset=None, empty_label="Choose an owner")
     start_date = DateInputField(label="Start date")
     due_date = DateInputField(label="Due date")
     success_measure = forms.CharField(
@@ -193,3 +180,20 @@ class ClosureForm(GDSForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Write a closure summary of the evidence."},
     )
+
+
+class PreferencesForm(GDSForm):
+    wants_digest = forms.BooleanField(
+        label="Send me the weekly digest",
+        required=False,
+        help_text=(
+            "Board chairs only: decisions awaiting you, overdue actions and what changed "
+            "since the last digest."
+        ),
+    )
+    wants_nudges = forms.BooleanField(
+        label="Remind me when an action I own has had no update for a while",
+        required=False,
+    )
+
+    field_order = ["wants_digest", "wants_nudges"]

@@ -27,6 +27,9 @@ class RAG(models.TextChoices):
     BLUE = "blue", "Blue – complete"
 
 
+AMBER_RED_MESSAGE = "Amber or Red needs a reason and a recovery step."
+
+
 class ActionPlan(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -48,6 +51,10 @@ class ActionPlan(models.Model):
 
     def __str__(self) -> str:
         return f"Action plan for recommendation {self.recommendation.number}"
+
+    @property
+    def service_id(self) -> int:
+        return self.recommendation.service_id
 
 
 class ActionQuerySet(models.QuerySet):
@@ -125,6 +132,10 @@ class Action(models.Model):
         return f"{self.plan.recommendation.number}.{self.number}"
 
     @property
+    def service_id(self) -> int:
+        return self.plan.service_id
+
+    @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
@@ -168,14 +179,18 @@ class ProgressUpdate(models.Model):
                 violation_error_message="The percentage complete must be between 0 and 100.",
             ),
             models.CheckConstraint(
-                condition=Q(rag__in=["green", "blue"]) | (~Q(reason="") & ~Q(recovery_step="")),
+                condition=Q(rag__in=[RAG.GREEN, RAG.BLUE]) | (~Q(reason="") & ~Q(recovery_step="")),
                 name="update_amber_red_needs_reason_and_recovery",
-                violation_error_message="Amber or Red needs a reason and a recovery step.",
+                violation_error_message=AMBER_RED_MESSAGE,
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.action.reference} update {self.date:%d %b %Y} ({self.get_rag_display()})"
+
+    @property
+    def service_id(self) -> int:
+        return self.action.service_id
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:
@@ -183,6 +198,13 @@ def evidence_upload_to(instance: Evidence, filename: str) -> str:
     import uuid
 
     return f"evidence/{datetime.date.today():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class ActionChildQuerySet(models.QuerySet):
+    """Rows that belong to an action: scoped to the user's services through it."""
+
+    def for_user(self, user):
+        return self.filter(action__in=Action.objects.for_user(user))
 
 
 class Evidence(models.Model):
@@ -208,6 +230,7 @@ class Evidence(models.Model):
     withdrawn_reason = models.TextField(blank=True)
 
     history = HistoricalRecords()
+    objects = ActionChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["action", "-added_at"]
@@ -222,6 +245,10 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def service_id(self) -> int:
+        return self.action.service_id
 
 
 class DueDateChange(models.Model):
@@ -249,6 +276,8 @@ class DueDateChange(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
 
+    objects = ActionChildQuerySet.as_manager()
+
     class Meta:
         ordering = ["action", "-requested_at"]
         constraints = [
@@ -262,6 +291,10 @@ class DueDateChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action.reference}: {self.previous_due_date} → {self.requested_due_date}"
+
+    @property
+    def service_id(self) -> int:
+        return self.action.service_id
 
 
 class Measure(models.Model):

@@ -12,51 +12,12 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from actions.models import Action, ActionPlan, DueDateChange, ProgressUpdate, Transition
+from actions.rules import RAG_LABELS, RAG_ORDER, is_completion, is_decision, rag_bucket
 from inspections.models import Recommendation
-
-RAG_ORDER = ["overdue", "red", "amber", "green", "none", "blue", "cancelled"]
-RAG_LABELS = {
-    "overdue": "Overdue",
-    "red": "Red: off track",
-    "amber": "Amber: at risk",
-    "green": "Green: on track",
-    "none": "No update yet",
-    "blue": "Blue: complete",
-    "cancelled": "Cancelled or superseded",
-}
-CLOSED_ACTION = {Action.Status.CANCELLED, Action.Status.SUPERSEDED}
-
-
-def rag_bucket(
-    *, status: str, due: datetime.date, latest_rag: str | None, today: datetime.date
-) -> str:
-    """The one rule for what RAG a person sees, shared by the lists and the board."""
-    if status in CLOSED_ACTION:
-        return "cancelled"
-    if status == Action.Status.COMPLETE:
-        return "blue"
-    if due < today:
-        return "overdue"
-    return latest_rag or "none"
-
-
-def filter_by_rag(actions: QuerySet[Action], bucket: str, today: datetime.date) -> QuerySet[Action]:
-    """The actions `rag_bucket` puts in `bucket`; needs `with_progress` annotations."""
-    open_now = Q(status__in=Action.OPEN_STATUSES)
-    if bucket == "overdue":
-        return actions.filter(open_now, current_due_date__lt=today)
-    if bucket == "blue":
-        return actions.filter(status=Action.Status.COMPLETE)
-    if bucket == "cancelled":
-        return actions.filter(status__in=CLOSED_ACTION)
-    current = actions.filter(open_now, current_due_date__gte=today)
-    if bucket == "none":
-        return current.filter(latest_rag__isnull=True)
-    return current.filter(latest_rag=bucket)
 
 
 @dataclass
@@ -302,26 +263,11 @@ def since(data: BoardData, start: datetime.datetime | None, end: datetime.dateti
     positions = position_from(data, end)
     by_action = {a.action.pk: a for p in positions for a in p.actions}
     window = [t for t in data.transitions if start < t.at <= end]
-    decisions = [
-        t
-        for t in window
-        if (t.subject == Transition.Subject.PLAN and t.to_status in ("approved", "returned"))
-        or (t.subject == Transition.Subject.RECOMMENDATION and t.to_status in ("closed",))
-        or (
-            t.subject == Transition.Subject.RECOMMENDATION
-            and t.from_status in ("closure_proposed", "closed")
-        )
-        or (t.subject == Transition.Subject.DUE_DATE and not t.to_status.startswith("requested"))
-    ]
     return {
         "start": start if start.year > 1 else None,
         "end": end,
         "new_updates": [u for u in data.updates if start < u.created_at <= end],
-        "completed": [
-            t
-            for t in window
-            if t.subject == Transition.Subject.ACTION and t.to_status == Action.Status.COMPLETE
-        ],
+        "completed": [t for t in window if is_completion(t)],
         "newly_overdue": [
             a
             for a in by_action.values()
@@ -334,6 +280,8 @@ def since(data: BoardData, start: datetime.datetime | None, end: datetime.dateti
             for c in data.changes
             if c.requested_at <= end and (c.decided_at is None or c.decided_at > end)
         ],
-        "closures_awaiting": [p for p in positions if p.status == "closure_proposed"],
-        "decisions": decisions,
+        "closures_awaiting": [
+            p for p in positions if p.status == Recommendation.Status.CLOSURE_PROPOSED
+        ],
+        "decisions": [t for t in window if is_decision(t)],
     }

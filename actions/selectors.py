@@ -16,7 +16,9 @@ from actions.models import (
     ProgressUpdate,
     Transition,
 )
-from inspections.models import Recommendation
+from actions.rules import rag_bucket
+from inspections import permissions as perms
+from inspections.models import Finding, Recommendation, Role
 
 SOON_DAYS = 14
 STALE_DAYS = 30
@@ -41,8 +43,6 @@ def with_progress(actions: QuerySet[Action]) -> QuerySet[Action]:
 
 def display_rag(action: Action, today: datetime.date) -> str:
     """What a person sees: Overdue beats the last RAG; otherwise the latest update's."""
-    from actions.reports import rag_bucket
-
     return rag_bucket(
         status=action.status,
         due=action.current_due_date,
@@ -79,10 +79,7 @@ def actions_needing(user, today: datetime.date) -> QuerySet[Action]:
 
 def chair_queue(user) -> dict:
     """What awaits a chair's decision in the services where they chair the board."""
-    from actions.permissions import roles_by_service
-    from inspections.models import Role
-
-    chaired = [sid for sid, role in roles_by_service(user).items() if role == Role.CHAIR]
+    chaired = perms.services_with(user, {Role.CHAIR})
     recs = Recommendation.objects.filter(inspection__service_id__in=chaired).select_related(
         "inspection__service"
     )
@@ -108,9 +105,7 @@ def chair_queue(user) -> dict:
 
 def plans_returned(user) -> list[Recommendation]:
     """Plans the chair returned, in the services where the user drafts plans."""
-    from actions.permissions import EDITOR_ROLES, roles_by_service
-
-    editable = [sid for sid, role in roles_by_service(user).items() if role in EDITOR_ROLES]
+    editable = perms.services_with(user, perms.EDITOR_ROLES)
     return list(
         Recommendation.objects.filter(
             inspection__service_id__in=editable, plan__status=ActionPlan.Status.RETURNED
@@ -120,26 +115,23 @@ def plans_returned(user) -> list[Recommendation]:
     )
 
 
-def recommendation_page(user) -> QuerySet[Recommendation]:
-    return (
-        Recommendation.objects.for_user(user)
-        .select_related("inspection__service", "board_owner", "plan")
-        .prefetch_related(
-            "themes",
-            Prefetch("findings", queryset=_findings()),
-            "standards",
-            "measures__readings",
-            Prefetch(
-                "plan__actions",
-                queryset=with_progress(Action.objects.select_related("owner")).order_by("number"),
-            ),
-        )
+def recommendation_page() -> QuerySet[Recommendation]:
+    """The recommendation page's record, with what it shows (scope it with `for_user`)."""
+    return Recommendation.objects.select_related(
+        "inspection__service", "board_owner", "plan"
+    ).prefetch_related(
+        "themes",
+        Prefetch("findings", queryset=_findings()),
+        "standards",
+        "measures__readings",
+        Prefetch(
+            "plan__actions",
+            queryset=with_progress(Action.objects.select_related("owner")).order_by("number"),
+        ),
     )
 
 
 def _findings():
-    from inspections.models import Finding
-
     return Finding.objects.select_related("standard")
 
 
@@ -158,11 +150,10 @@ def timeline(recommendation: Recommendation) -> list[dict]:
     return entries
 
 
-def action_page(user) -> QuerySet[Action]:
+def action_page() -> QuerySet[Action]:
+    """The action page's record, with its latest progress (scope it with `for_user`)."""
     return with_progress(
-        Action.objects.for_user(user).select_related(
-            "owner", "plan__recommendation__inspection__service"
-        )
+        Action.objects.select_related("owner", "plan__recommendation__inspection__service")
     )
 
 

@@ -62,6 +62,7 @@ DAY = datetime.timedelta(days=1)
 
 RecStatus = Recommendation.Status
 ActionStatus = Action.Status
+PlanStatus = ActionPlan.Status
 Subject = Transition.Subject
 
 # (name, job title, agency, board role or None)
@@ -401,20 +402,24 @@ class _Recommendation:
             stage = self.rng.choice(["draft", "submitted", "returned"])
             if stage != "draft" and submitted <= gen.limit:
                 plan.status = ActionPlan.Status.SUBMITTED
-                self.log(Subject.PLAN, "draft", "submitted", submitted)
+                self.log(Subject.PLAN, PlanStatus.DRAFT, PlanStatus.SUBMITTED, submitted)
                 if stage == "returned" and submitted + DAY * 3 <= gen.limit:
                     plan.status = ActionPlan.Status.RETURNED
                     returned = min(submitted + self.days(1, 10), gen.limit)
                     self.log(
-                        Subject.PLAN, "submitted", "returned", returned, "Add dates and owners."
+                        Subject.PLAN,
+                        PlanStatus.SUBMITTED,
+                        PlanStatus.RETURNED,
+                        returned,
+                        "Add dates and owners.",
                     )
             for action in actions:
                 self.not_started(action, future=True)
             return
 
         plan.status = ActionPlan.Status.APPROVED
-        self.log(Subject.PLAN, "draft", "submitted", submitted)
-        self.log(Subject.PLAN, "submitted", "approved", approved)
+        self.log(Subject.PLAN, PlanStatus.DRAFT, PlanStatus.SUBMITTED, submitted)
+        self.log(Subject.PLAN, PlanStatus.SUBMITTED, PlanStatus.APPROVED, approved)
         self.log(
             Subject.RECOMMENDATION,
             RecStatus.PLANNED,
@@ -517,13 +522,18 @@ class _Recommendation:
             moments.append(at)
         if kind == "complete" and n == 1:
             self.log(
-                Subject.ACTION, "not_started", "complete", last, "Update marked complete.", action
+                Subject.ACTION,
+                ActionStatus.NOT_STARTED,
+                ActionStatus.COMPLETE,
+                last,
+                "Update marked complete.",
+                action,
             )
         else:
             self.log(
                 Subject.ACTION,
-                "not_started",
-                "in_progress",
+                ActionStatus.NOT_STARTED,
+                ActionStatus.IN_PROGRESS,
                 moments[0],
                 "First update logged.",
                 action,
@@ -531,8 +541,8 @@ class _Recommendation:
             if kind == "complete":
                 self.log(
                     Subject.ACTION,
-                    "in_progress",
-                    "complete",
+                    ActionStatus.IN_PROGRESS,
+                    ActionStatus.COMPLETE,
                     last,
                     "Update marked complete.",
                     action,
@@ -549,7 +559,12 @@ class _Recommendation:
             cancelled = max(cancelled, last)
             action.status_reason = "Superseded by a wider partnership plan."
             self.log(
-                Subject.ACTION, "in_progress", "cancelled", cancelled, action.status_reason, action
+                Subject.ACTION,
+                ActionStatus.IN_PROGRESS,
+                ActionStatus.CANCELLED,
+                cancelled,
+                action.status_reason,
+                action,
             )
         if kind == "complete" and (self.rec.status != RecStatus.IN_PROGRESS or rng.random() < 0.2):
             self.rows.evidence.append(

@@ -537,3 +537,7 @@ class Recommendation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("recommendation_detail", args=[self.pk])
+
+    @property
+    def service_id(self) -> int:
+        return self.inspection.service_id

@@ -11,32 +11,31 @@ from inspections.models import (
 )
 
 
-def inspection_with_ratings(user) -> QuerySet[Inspection]:
-    """Inspections the user may see, with everything the inspection page shows prefetched."""
-    return (
-        Inspection.objects.for_user(user)
-        .select_related("service", "framework", "published_rating")
-        .prefetch_related(
-            "inspectorates",
-            "framework__levels",
-            "framework__score_bands",
-            "framework__standards",
-            "framework__domains",
-            Prefetch(
-                "ratings",
-                queryset=StandardRating.objects.select_related(
-                    "standard__domain", "level"
-                ).prefetch_related(
-                    Prefetch(
-                        "key_question_results",
-                        queryset=KeyQuestionResult.objects.select_related("key_question"),
-                    )
-                ),
+def inspection_with_ratings() -> QuerySet[Inspection]:
+    """Inspections with everything the inspection page shows prefetched (scope them with
+    `for_user`)."""
+    return Inspection.objects.select_related(
+        "service", "framework", "published_rating"
+    ).prefetch_related(
+        "inspectorates",
+        "framework__levels",
+        "framework__score_bands",
+        "framework__standards",
+        "framework__domains",
+        Prefetch(
+            "ratings",
+            queryset=StandardRating.objects.select_related(
+                "standard__domain", "level"
+            ).prefetch_related(
+                Prefetch(
+                    "key_question_results",
+                    queryset=KeyQuestionResult.objects.select_related("key_question"),
+                )
             ),
-            Prefetch("findings", queryset=Finding.objects.select_related("standard")),
-            Prefetch(
-                "recommendations",
-                queryset=Recommendation.objects.select_related("board_owner"),
-            ),
-        )
+        ),
+        Prefetch("findings", queryset=Finding.objects.select_related("standard")),
+        Prefetch(
+            "recommendations",
+            queryset=Recommendation.objects.select_related("board_owner"),
+        ),
     )

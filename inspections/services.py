@@ -7,7 +7,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from actions import permissions as perms
+from inspections import permissions as perms
 from inspections.models import (
     Finding,
     Framework,

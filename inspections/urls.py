@@ -6,6 +6,5 @@ from inspections.views import pages as views
 urlpatterns = [
     path("inspections/import/", imports.import_start, name="import_start"),
     path("inspections/import/review/", imports.import_preview, name="import_preview"),
-    path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
-    path("recommendations/<int:pk>/", views.recommendation_detail, name="recommendation_detail"),
+    path("inspections/<id:pk>/", views.inspection_detail, name="inspection_detail"),
 ]

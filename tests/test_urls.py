@@ -37,7 +37,7 @@ def staff_urls():
         kwargs = {m: 1 for m in re.findall(r"<(?:\w+:)?(\w+)>", pattern)}
         for key in list(kwargs):
             if "token" in key or "uidb64" in key:
-                kwargs[key] = "x"
+                kwargs[key] = "x" * 32
         urls.append((name, reverse(name, kwargs=kwargs)))
     return urls
 

@@ -3,13 +3,17 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.generic import TemplateView
 
-from inspections.views import pages as inspection_views
+from actions.views.home import home
+from yjtracker.ids import IdConverter, TokenConverter
+
+register_converter(IdConverter, "id")
+register_converter(TokenConverter, "token")
 
 urlpatterns = [
-    path("", inspection_views.home, name="home"),
+    path("", home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

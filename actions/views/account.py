@@ -6,7 +6,6 @@ reached without a session, by its secret token, so calendar programs can fetch i
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
@@ -14,27 +13,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from actions import reminders
-from actions.forms import GDSForm
+from actions import services
+from actions.forms import PreferencesForm
 from actions.models import CalendarFeed
+from actions.reminders import calendar, rules
 from inspections.models import Person
-
-
-class PreferencesForm(GDSForm):
-    wants_digest = forms.BooleanField(
-        label="Send me the weekly digest",
-        required=False,
-        help_text=(
-            "Board chairs only: decisions awaiting you, overdue actions and what changed "
-            "since the last digest."
-        ),
-    )
-    wants_nudges = forms.BooleanField(
-        label="Remind me when an action I own has had no update for a while",
-        required=False,
-    )
-
-    field_order = ["wants_digest", "wants_nudges"]
 
 
 def _days_text(days: list[int]) -> str:
@@ -58,7 +41,7 @@ def account(request):
     if request.method == "POST":
         form = PreferencesForm(request.POST)
         if form.is_valid():
-            reminders.person_set_preferences(
+            services.person_set_preferences(
                 user=request.user,
                 wants_digest=form.cleaned_data["wants_digest"],
                 wants_nudges=form.cleaned_data["wants_nudges"],
@@ -77,16 +60,16 @@ def account(request):
         "people": people,
         "form": form,
         "feed_url": (
-            reminders.absolute_url(reverse("calendar_feed", args=[feed.token])) if feed else ""
+            rules.absolute_url(reverse("calendar_feed", args=[feed.token])) if feed else ""
         ),
-        "due_offsets_text": _days_text(reminders.due_offsets()),
+        "due_offsets_text": _days_text(rules.due_offsets()),
     }
     return render(request, "actions/account.html", context)
 
 
 @require_POST
 def calendar_feed_reset(request):
-    reminders.calendar_feed_reset(user=request.user)
+    calendar.calendar_feed_reset(user=request.user)
     messages.success(
         request,
         "Your calendar address has changed. The old address no longer works: subscribe "
@@ -102,7 +85,7 @@ def calendar_feed(request, token: str):
     if feed is None or not feed.user.is_active:
         raise Http404("No such calendar.")
     response = HttpResponse(
-        reminders.calendar_ics(user=feed.user), content_type="text/calendar; charset=utf-8"
+        calendar.calendar_ics(user=feed.user), content_type="text/calendar; charset=utf-8"
     )
     response["Content-Disposition"] = 'inline; filename="yjtracker-due-dates.ics"'
     response["Cache-Control"] = "private, no-store"

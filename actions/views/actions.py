@@ -1,8 +1,8 @@
 """Staff pages for actions: the action page, its forms, evidence downloads and the lists.
 
-Every view fetches through a `for_user` scope (another service's object is 404), checks the
-role through `actions.permissions` (a read-only role gets 403), calls a service and
-redirects after a successful POST. A refused write re-renders the page with the person's
+Every view fetches through `inspections.permissions.get_for_user` (another service's
+object is 404, a read-only role 403), calls a service and redirects after a successful
+POST. A refused write re-renders the page with the person's
 input kept and the reason shown.
 """
 
@@ -13,10 +13,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from actions import permissions as perms
 from actions import selectors, services
 from actions.filters import ActionFilter
 from actions.forms import (
@@ -28,7 +27,8 @@ from actions.forms import (
     ReasonForm,
 )
 from actions.models import Action, ActionPlan, DueDateChange, Evidence
-from inspections.models import Person
+from inspections import permissions as perms
+from inspections.models import Person, Recommendation
 
 PAGE_SIZE = 25
 # The action page holds three forms with some fields of the same name: each gets its own ids.
@@ -63,14 +63,14 @@ def submit(request, form, write, success) -> bool:
 
 
 def _action_context(request, action: Action, **forms) -> dict:
-    service_id = action.plan.recommendation.inspection.service_id
+    service_id = action.service_id
     today = selectors.today()
     people = {p.pk: str(p) for p in Person.objects.filter(service_id=service_id)}
     history = action.history.select_related("history_user").order_by("history_date")
     all_evidence = list(action.evidence.select_related("added_by"))
     evidence = [e for e in all_evidence if not e.withdrawn]
     evidence_history = Evidence.history.filter(action_id=action.pk).select_related("history_user")
-    can_update = perms.can_update_action(request.user, action, service_id)
+    can_update = perms.can_update_action(request.user, action)
     date_changes = list(action.date_changes.select_related("requested_by", "decided_by"))
     context = {
         "action": action,
@@ -84,9 +84,10 @@ def _action_context(request, action: Action, **forms) -> dict:
         "date_changes": date_changes,
         "pending_change": any(c.status == DueDateChange.Status.PENDING for c in date_changes),
         "history": selectors.history_changes(history, {"owner": people}),
-        "can_update": can_update and action.plan.recommendation.status == "in_progress",
-        "can_edit": perms.can_edit_plan(request.user, service_id),
-        "can_decide": perms.can_decide(request.user, service_id),
+        "can_update": can_update
+        and action.plan.recommendation.status == Recommendation.Status.IN_PROGRESS,
+        "can_edit": perms.can_edit_plan(request.user, action),
+        "can_decide": perms.can_decide(request.user, action),
         "update_form": forms.get("update_form") or ProgressUpdateForm(action=action),
         "evidence_form": forms.get("evidence_form") or EvidenceForm(auto_id=EVIDENCE_IDS),
         "date_form": forms.get("date_form") or DateChangeForm(auto_id=DATE_CHANGE_IDS),
@@ -107,8 +108,8 @@ def _evidence_history(rows) -> list[dict]:
     return sorted(changes, key=lambda c: c["when"], reverse=True)
 
 
-def _get_action(request, pk: int) -> Action:
-    return get_object_or_404(selectors.action_page(request.user), pk=pk)
+def _get_action(request, pk: int, rule=None) -> Action:
+    return perms.get_for_user(request.user, selectors.action_page(), pk, rule)
 
 
 def action_detail(request, pk: int):
@@ -143,9 +144,7 @@ def _save_evidence(request, action, form, update=None):
 
 @require_POST
 def update_create(request, pk: int):
-    action = _get_action(request, pk)
-    service_id = action.plan.recommendation.inspection.service_id
-    perms.require(perms.can_update_action(request.user, action, service_id))
+    action = _get_action(request, pk, perms.can_update_action)
     form = ProgressUpdateForm(request.POST, request.FILES, action=action)
 
     def write(data):
@@ -170,9 +169,7 @@ def update_create(request, pk: int):
 
 @require_POST
 def evidence_create(request, pk: int):
-    action = _get_action(request, pk)
-    service_id = action.plan.recommendation.inspection.service_id
-    perms.require(perms.can_update_action(request.user, action, service_id))
+    action = _get_action(request, pk, perms.can_update_action)
     form = EvidenceForm(request.POST, request.FILES, auto_id=EVIDENCE_IDS)
     if submit(request, form, lambda data: _save_evidence(request, action, form), "Evidence added."):
         return redirect(action)
@@ -181,11 +178,8 @@ def evidence_create(request, pk: int):
 
 
 def evidence_download(request, pk: int):
-    evidence = get_object_or_404(
-        Evidence.objects.filter(
-            action__in=Action.objects.for_user(request.user), withdrawn=False
-        ).exclude(file=""),
-        pk=pk,
+    evidence = perms.get_for_user(
+        request.user, Evidence.objects.filter(withdrawn=False).exclude(file=""), pk
     )
     try:
         handle = evidence.file.open("rb")
@@ -203,15 +197,15 @@ def evidence_download(request, pk: int):
 
 
 def evidence_withdraw(request, pk: int):
-    evidence = get_object_or_404(
-        Evidence.objects.filter(action__in=Action.objects.for_user(request.user)).select_related(
-            "action__plan__recommendation__inspection"
+    evidence = perms.get_for_user(
+        request.user,
+        Evidence.objects.select_related(
+            "action__owner", "action__plan__recommendation__inspection"
         ),
-        pk=pk,
+        pk,
+        lambda user, evidence: perms.can_update_action(user, evidence.action),
     )
     action = evidence.action
-    service_id = action.plan.recommendation.inspection.service_id
-    perms.require(perms.can_update_action(request.user, action, service_id))
     form = ReasonForm(request.POST or None, label="Why is this evidence withdrawn?")
     withdrawn = submit(
         request,
@@ -233,9 +227,7 @@ def evidence_withdraw(request, pk: int):
 
 @require_POST
 def date_change_create(request, pk: int):
-    action = _get_action(request, pk)
-    service_id = action.plan.recommendation.inspection.service_id
-    perms.require(perms.can_update_action(request.user, action, service_id))
+    action = _get_action(request, pk, perms.can_update_action)
     form = DateChangeForm(request.POST, auto_id=DATE_CHANGE_IDS)
     requested = submit(
         request,
@@ -252,14 +244,15 @@ def date_change_create(request, pk: int):
 
 
 def date_change_decide(request, pk: int):
-    change = get_object_or_404(
-        DueDateChange.objects.filter(
-            action__in=Action.objects.for_user(request.user)
-        ).select_related("action__plan__recommendation__inspection", "requested_by"),
-        pk=pk,
+    change = perms.get_for_user(
+        request.user,
+        DueDateChange.objects.select_related(
+            "action__plan__recommendation__inspection", "requested_by"
+        ),
+        pk,
+        perms.can_decide,
+        "Only the board chair can decide.",
     )
-    service_id = change.action.plan.recommendation.inspection.service_id
-    perms.require(perms.can_decide(request.user, service_id), "Only the board chair can decide.")
     form = ReasonForm(request.POST or None, label="Reason (needed to decline)", required=False)
     approve = request.POST.get("decision") == "approve"
     decided = submit(
@@ -281,10 +274,8 @@ def date_change_decide(request, pk: int):
 
 
 def action_edit(request, pk: int):
-    action = _get_action(request, pk)
-    service_id = action.plan.recommendation.inspection.service_id
-    perms.require(perms.can_edit_plan(request.user, service_id))
-    owners = Person.objects.filter(service_id=service_id, is_active=True)
+    action = _get_action(request, pk, perms.can_edit_plan)
+    owners = Person.objects.filter(service_id=action.service_id, is_active=True)
     initial = {
         "title": action.title,
         "description": action.description,
@@ -344,9 +335,7 @@ def action_edit(request, pk: int):
 
 
 def action_cancel(request, pk: int):
-    action = _get_action(request, pk)
-    service_id = action.plan.recommendation.inspection.service_id
-    perms.require(perms.can_edit_plan(request.user, service_id))
+    action = _get_action(request, pk, perms.can_edit_plan)
     form = CancelActionForm(request.POST or None, label="Why is this action cancelled?")
     cancelled = submit(
         request,

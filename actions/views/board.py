@@ -7,13 +7,17 @@ import datetime
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 
-from actions import charts, exports, reports
+from actions import charts, exports, reports, rules
 from actions.models import Action, BoardMeeting, Measure
+from inspections import permissions as perms
 from inspections.models import Inspection, Recommendation, Service
+from yjtracker.ids import parse_id
+
+RecStatus = Recommendation.Status
 
 
 def _as_at(request) -> tuple[datetime.datetime | None, str]:
@@ -45,7 +49,7 @@ def _board_context(request, inspection: Inspection, as_at) -> dict:
         "data": data,
         "positions": positions,
         "totals": reports.totals(positions),
-        "rag_order": [(k, reports.RAG_LABELS[k]) for k in reports.RAG_ORDER],
+        "rag_order": [(k, rules.RAG_LABELS[k]) for k in rules.RAG_ORDER],
         "as_at": as_at,
         "measures": [
             {"measure": m, "chart": charts.measure_line(m, list(m.readings.all()))}
@@ -58,9 +62,7 @@ def _board_context(request, inspection: Inspection, as_at) -> dict:
 
 
 def _get_inspection(request, pk: int) -> Inspection:
-    return get_object_or_404(
-        Inspection.objects.for_user(request.user).select_related("service"), pk=pk
-    )
+    return perms.get_for_user(request.user, Inspection.objects.select_related("service"), pk)
 
 
 def dashboard(request, pk: int):
@@ -73,7 +75,7 @@ def dashboard(request, pk: int):
             "as_at_text": as_at_text,
             "progress": points,
             "chart": charts.stacked_bars(points) if points else None,
-            "chart_keys": [(k, reports.RAG_LABELS[k]) for k in charts.CHART_KEYS],
+            "chart_keys": [(k, rules.RAG_LABELS[k]) for k in charts.CHART_KEYS],
         }
     )
     return render(request, "actions/dashboard.html", context)
@@ -85,9 +87,9 @@ def board_pack(request, pk: int):
     as_at, as_at_text = _as_at(request)
     context = _board_context(request, inspection, as_at)
     meeting = None
-    meeting_id = request.GET.get("meeting", "")
-    if meeting_id.isdigit():
-        meeting = next((m for m in context["meetings"] if m.pk == int(meeting_id)), None)
+    meeting_id = parse_id(request.GET.get("meeting", ""))
+    if meeting_id is not None:
+        meeting = next((m for m in context["meetings"] if m.pk == meeting_id), None)
     if meeting is not None:
         earlier = [m for m in context["meetings"] if m.date < meeting.date]
         start = reports.end_of_day(earlier[0].date) if earlier else None
@@ -132,10 +134,10 @@ def overview(request):
         .values("inspection__service")
         .annotate(
             total=Count("pk"),
-            not_started=Count("pk", filter=Q(status__in=["open", "planned"])),
-            in_progress=Count("pk", filter=Q(status="in_progress")),
-            closure_proposed=Count("pk", filter=Q(status="closure_proposed")),
-            closed=Count("pk", filter=Q(status="closed")),
+            not_started=Count("pk", filter=Q(status__in=[RecStatus.OPEN, RecStatus.PLANNED])),
+            in_progress=Count("pk", filter=Q(status=RecStatus.IN_PROGRESS)),
+            closure_proposed=Count("pk", filter=Q(status=RecStatus.CLOSURE_PROPOSED)),
+            closed=Count("pk", filter=Q(status=RecStatus.CLOSED)),
         )
     }
     action_counts = {
@@ -149,7 +151,7 @@ def overview(request):
                 "pk",
                 filter=Q(status__in=Action.OPEN_STATUSES, current_due_date__lt=today),
             ),
-            complete=Count("pk", filter=Q(status="complete")),
+            complete=Count("pk", filter=Q(status=Action.Status.COMPLETE)),
         )
     }
     inspections: dict[int, list[Inspection]] = {}

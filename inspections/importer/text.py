@@ -14,6 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from yjtracker.ids import parse_int
+
 MAX_TEXT_CHARS = 2_000_000
 MAX_LINES = 50_000  # A 300-page report has about 15,000 lines.
 RUNNING_REPEATS = 4  # A line seen this often (page numbers aside) is a page header/footer.
@@ -440,6 +442,6 @@ def clip(text: str, limit: int = SNIPPET_CHARS) -> str:
 def number_from_word(word: str) -> int | None:
     """Turn "four" or "4" into 4; return None for anything else."""
     word = word.lower()
-    if word.isdigit() and len(word) <= 3:
-        return int(word)
+    if len(word) <= 3 and (number := parse_int(word)) is not None:
+        return number
     return NUMBER_WORDS.get(word)

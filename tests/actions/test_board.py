@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from actions import reports, services
+from actions import reports, rules, services
 from actions.models import RAG, Action, BoardMeeting
 from inspections.models import Board, Inspection, Recommendation, Role, ServiceRole
 from tests import factories
@@ -188,7 +188,7 @@ def test_the_dashboard_as_at_a_past_day_shows_that_days_statuses_and_counts(
         status, counts = then[number]
         assert Recommendation.Status(status).label in row
         cells = re.findall(r'govuk-table__cell--numeric">(\d+)</td>', row)
-        assert [int(c) for c in cells] == [counts[k] for k in reports.RAG_ORDER]
+        assert [int(c) for c in cells] == [counts[k] for k in rules.RAG_ORDER]
 
 
 # --- Since the last meeting -------------------------------------------------------------

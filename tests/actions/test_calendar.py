@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from actions import reminders, services
+from actions import services
 from actions.models import RAG, Action, CalendarFeed
+from actions.reminders import calendar
 from inspections.models import Person, Role, ServiceRole
 from tests import factories
 
@@ -91,7 +92,7 @@ def events(response) -> list:
 
 
 def test_the_feed_parses_and_holds_exactly_the_owners_open_actions(owner):
-    feed = reminders.calendar_feed_get(user=owner)
+    feed = calendar.calendar_feed_get(user=owner)
     response = fetch(feed.token)  # no session: calendar programs do not sign in
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
@@ -111,7 +112,7 @@ def test_the_feed_parses_and_holds_exactly_the_owners_open_actions(owner):
 
 
 def test_event_uids_are_stable_between_fetches(owner):
-    token = reminders.calendar_feed_get(user=owner).token
+    token = calendar.calendar_feed_get(user=owner).token
     first = sorted(str(e["uid"]) for e in events(fetch(token)))
     second = sorted(str(e["uid"]) for e in events(fetch(token)))
     assert first == second and len(set(first)) == 3
@@ -119,7 +120,7 @@ def test_event_uids_are_stable_between_fetches(owner):
 
 
 def test_the_demo_managers_feed_matches_the_actions_they_own(manager):
-    token = reminders.calendar_feed_get(user=manager).token
+    token = calendar.calendar_feed_get(user=manager).token
     urls = {str(e["url"]) for e in events(fetch(token))}
     expected = Action.objects.open().filter(owner__user=manager)
     assert expected.exists()
@@ -127,21 +128,26 @@ def test_the_demo_managers_feed_matches_the_actions_they_own(manager):
 
 
 def test_a_wrong_token_gets_404(owner):
-    reminders.calendar_feed_get(user=owner)
-    assert fetch("not-the-token").status_code == 404
+    calendar.calendar_feed_get(user=owner)
+    assert fetch("not-the-right-token-at-all").status_code == 404
     assert Client().get("/calendar/.ics").status_code == 404
     assert Client().get("/calendar/" + "x" * 43 + ".ics").status_code == 404
 
 
+@pytest.mark.parametrize("token", ["%00", "x%00" * 20, "x" * 5000, "%C2%B2" * 20, "a/b" * 10])
+def test_a_malformed_token_gets_404_without_reaching_the_database(db, token):
+    assert Client().get(f"/calendar/{token}.ics").status_code == 404
+
+
 def test_an_inactive_login_has_no_feed(owner):
-    token = reminders.calendar_feed_get(user=owner).token
+    token = calendar.calendar_feed_get(user=owner).token
     owner.is_active = False
     owner.save()
     assert fetch(token).status_code == 404
 
 
 def test_reset_changes_the_token_and_the_old_address_stops_working(owner, client):
-    old = reminders.calendar_feed_get(user=owner).token
+    old = calendar.calendar_feed_get(user=owner).token
     client.force_login(owner)
     response = client.post(reverse("calendar_feed_reset"))
     assert response.status_code == 302 and response["Location"] == reverse("account")
@@ -155,7 +161,7 @@ def test_reset_changes_the_token_and_the_old_address_stops_working(owner, client
 
 
 def test_reset_is_post_only_and_needs_the_csrf_token(owner):
-    old = reminders.calendar_feed_get(user=owner).token
+    old = calendar.calendar_feed_get(user=owner).token
     client = Client(enforce_csrf_checks=True)
     client.force_login(owner)
     assert client.get(reverse("calendar_feed_reset")).status_code == 405
@@ -174,7 +180,7 @@ def test_the_feed_costs_the_same_queries_for_few_and_many_actions(db):
         user = factories.make_user(service=service, role=Role.MEMBER)
         me = factories.make_person(service, "Owner", user=user)
         make_plan(service, [me] * n, [f"Action {i}" for i in range(n)], dues=[10] * n)
-        token = reminders.calendar_feed_get(user=user).token
+        token = calendar.calendar_feed_get(user=user).token
         with CaptureQueriesContext(connection) as queries:
             assert len(events(fetch(token))) == n
         return len(queries)

@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 
 from actions import exports, services
 from actions.models import RAG, Action, ProgressUpdate
-from actions.reports import RAG_LABELS
+from actions.rules import RAG_LABELS
 from inspections.models import Person, Recommendation
 
 LABEL_TO_RAG = {label: key for key, label in RAG_LABELS.items()}

@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from actions import reminders, services
+from actions import services
 from actions.models import (
     RAG,
     Action,
@@ -30,6 +30,7 @@ from actions.models import (
     ProgressUpdate,
     Transition,
 )
+from actions.reminders import calendar
 from inspections.models import Inspection, Person, Recommendation
 from tests import factories
 
@@ -180,7 +181,7 @@ def board_pack_as(fmt: str) -> Callable[[Demo], Built]:
 
 
 def calendar_token(demo: Demo) -> Built:
-    return {"token": reminders.calendar_feed_get(user=demo.manager).token}, {}
+    return {"token": calendar.calendar_feed_get(user=demo.manager).token}, {}
 
 
 def preferences(demo: Demo) -> Built:

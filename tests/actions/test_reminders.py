@@ -21,8 +21,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from actions import reminders, services
+from actions import services
 from actions.models import RAG, Action, ActionPlan, ReminderSent
+from actions.reminders import rules as reminder_rules
+from actions.reminders import sending
 from inspections.models import Board, BoardMembership, Person, Recommendation, Role, Service
 from tests import factories
 
@@ -115,8 +117,8 @@ def log_update(w: World, action: Action, rag: str = RAG.GREEN) -> None:
     )
 
 
-def run(on: datetime.date) -> reminders.RunResult:
-    return reminders.run(today=on)
+def run(on: datetime.date) -> sending.RunResult:
+    return sending.run(today=on)
 
 
 def sent_on(days: range, kind: str) -> list[int]:
@@ -129,7 +131,7 @@ def sent_on(days: range, kind: str) -> list[int]:
     return hits
 
 
-def owner_kinds(result: reminders.RunResult) -> list[str]:
+def owner_kinds(result: sending.RunResult) -> list[str]:
     """What the owners were sent (the chair's digest left out)."""
     return [r.kind for r in result.sent if r.kind != Kind.DIGEST]
 
@@ -149,7 +151,7 @@ def bodies(message) -> tuple[str, str]:
 def test_due_soon_window_is_the_smallest_offset_not_yet_passed(days_left, key_offset):
     due = datetime.date(2027, 6, 30)
     on = due - datetime.timedelta(days=days_left)
-    key = reminders.due_soon_key(due=due, today=on, offsets=[14, 3])
+    key = reminder_rules.due_soon_key(due=due, today=on, offsets=[14, 3])
     assert key == (None if key_offset is None else due - datetime.timedelta(days=key_offset))
 
 
@@ -159,13 +161,13 @@ def test_due_soon_window_is_the_smallest_offset_not_yet_passed(days_left, key_of
 )
 def test_overdue_windows_start_the_day_after_the_due_date_and_repeat_weekly(days_over, key_day):
     due = datetime.date(2027, 6, 30)
-    key = reminders.overdue_key(due=due, today=due + datetime.timedelta(days=days_over))
+    key = reminder_rules.overdue_key(due=due, today=due + datetime.timedelta(days=days_over))
     assert key == (None if key_day is None else due + datetime.timedelta(days=key_day))
 
 
 def test_digest_week_starts_on_monday():
-    assert reminders.digest_key(datetime.date(2027, 3, 4)) == datetime.date(2027, 3, 1)
-    assert reminders.digest_key(datetime.date(2027, 3, 1)) == datetime.date(2027, 3, 1)
+    assert reminder_rules.digest_key(datetime.date(2027, 3, 4)) == datetime.date(2027, 3, 1)
+    assert reminder_rules.digest_key(datetime.date(2027, 3, 1)) == datetime.date(2027, 3, 1)
 
 
 # --- Due soon ------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from actions import reminders
+from actions.reminders import sending
 
 
 def _date(value: str) -> datetime.date:
@@ -43,7 +43,7 @@ class Command(BaseCommand):
         if isinstance(today, str):  # call_command(today="...") skips the parser
             today = _date(today)
         today = today or timezone.localdate()
-        result = reminders.run(today=today, dry_run=dry_run, write=self.stdout.write)
+        result = sending.run(today=today, dry_run=dry_run, write=self.stdout.write)
         if dry_run:
             self.stdout.write(f"Dry run for {today}: {len(result.due)} e-mail(s) would be sent.")
             return

@@ -1,68 +1,31 @@
-"""Reminders that reach people: what is due to whom on a day, sending it, and calendar feeds.
-
-`reminders_due(today=...)` works out every e-mail owed on a day and leaves out those the
-sent-log (`ReminderSent`) already holds; `run(...)` sends them, one at a time, and records
-each only after the mail server accepted it. A failed send is logged and left unrecorded,
-so the next run tries it again.
-
-Every reminder belongs to a window, and its `period_key` is the window's first day. A run
-on any later day of the same window finds it already sent; a day the job did not run is
-caught up on the next.
-
-- Due soon (owner): with offsets (14, 3), the 14-day window runs from 14 days before the
-  due date until the 3-day window starts, which runs to the due date itself. An action
-  first seen inside the 3-day window gets only that reminder.
-- Overdue (owner, cannot be turned off): weekly from the first overdue day: the day after
-  the due date, then every 7 days.
-- No update lately (owner, `Person.wants_nudges`): every N days after the latest progress
-  update (the start date when there is none); not sent while the action is overdue, as
-  the overdue notice says it all.
-- Digest (board chair, `Person.wants_digest`): once per week (Monday to Sunday, sent on the
-  first run of the week), and only when there is something in it.
-
-Owners hear only about actions of approved plans (recommendation in progress): a draft
-plan's dates are not yet commitments. Nobody inactive (the person, or their login) and
-nobody without an e-mail address is sent anything. E-mails carry titles, dates, statuses
-and counts only: never a progress narrative, reason or comment.
-"""
+"""Who is owed which reminder on a day: the windows, the owners' reminders and the chair's
+weekly digest, less what the sent-log already holds."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import logging
-import secrets
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, transaction
 from django.db.models import DateField, F, Max, Q
 from django.db.models.functions import Coalesce
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar, Event
 
 from actions.models import (
     Action,
     ActionPlan,
-    CalendarFeed,
     DueDateChange,
     ProgressUpdate,
     ReminderSent,
     Transition,
 )
+from actions.rules import COMPLETIONS, DECISIONS, decision_label
 from actions.selectors import with_progress
 from inspections.models import BoardMembership, Person, Recommendation, Role, Service
 
-logger = logging.getLogger("yjtracker.reminders")
-
 Kind = ReminderSent.Kind
 KIND_ORDER = [Kind.OVERDUE, Kind.DUE_SOON, Kind.NUDGE, Kind.DIGEST]
-DAY = datetime.timedelta(days=1)
 TITLE_IN_SUBJECT = 60
 
 
@@ -281,35 +244,6 @@ def chairs(*, today: datetime.date) -> list[Person]:
     )
 
 
-# The decisions the board pack's "since the last meeting" lists (see reports.since).
-DECISIONS = (
-    Q(subject=Transition.Subject.PLAN, to_status__in=["approved", "returned"])
-    | Q(subject=Transition.Subject.RECOMMENDATION, to_status="closed")
-    | Q(
-        subject=Transition.Subject.RECOMMENDATION,
-        from_status__in=["closure_proposed", "closed"],
-    )
-    | (Q(subject=Transition.Subject.DUE_DATE) & ~Q(to_status__startswith="requested"))
-)
-COMPLETIONS = Q(subject=Transition.Subject.ACTION, to_status=Action.Status.COMPLETE)
-
-
-def decision_label(transition: Transition) -> str:
-    """A decision in plain words (never its reason: that is free text)."""
-    t = transition
-    if t.subject == Transition.Subject.PLAN:
-        return "Action plan approved" if t.to_status == "approved" else "Action plan returned"
-    if t.subject == Transition.Subject.DUE_DATE:
-        if t.to_status.startswith("declined"):
-            return f"New due date for action {t.action.reference} declined"
-        return f"New due date for action {t.action.reference} approved: {t.to_status}"
-    if t.to_status == Recommendation.Status.CLOSED:
-        return "Closure signed off"
-    if t.from_status == Recommendation.Status.CLOSED:
-        return "Reopened"
-    return "Sent back from closure"
-
-
 @dataclass
 class Digest:
     service: Service
@@ -459,186 +393,3 @@ def reminders_due(*, today: datetime.date, now: datetime.datetime | None = None)
     owed = [r for r in owed if r.key not in sent] + chair_digests(today=today, now=now)
     owed.sort(key=lambda r: KIND_ORDER.index(r.kind))
     return owed
-
-
-# --- Sending -------------------------------------------------------------------------
-
-
-def build_message(reminder: Reminder, *, connection=None) -> EmailMultiAlternatives:
-    context = reminder.context | {"subject": reminder.subject}
-    template = f"actions/email/{reminder.kind}"
-    message = EmailMultiAlternatives(
-        subject=" ".join(reminder.subject.split()),  # never a line break in a header
-        body=render_to_string(f"{template}.txt", context),
-        to=[reminder.person.email],
-        connection=connection,
-    )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-    return message
-
-
-class NotAccepted(Exception):
-    """The mail backend returned without accepting the message."""
-
-
-def deliver(reminder: Reminder, *, connection, now: datetime.datetime) -> None:
-    """Send one reminder, then record it. Nothing is recorded if the send raises."""
-    if build_message(reminder, connection=connection).send() != 1:
-        raise NotAccepted("The mail server did not accept the message.")
-    try:
-        with transaction.atomic():
-            ReminderSent.objects.create(
-                kind=reminder.kind,
-                person=reminder.person,
-                action=reminder.action,
-                period_key=reminder.period_key,
-                sent_to=reminder.person.email,
-                sent_at=now,
-            )
-    except IntegrityError:
-        logger.warning("Reminder %s was recorded by another run at the same time.", reminder.key)
-
-
-@dataclass
-class RunResult:
-    due: list[Reminder]
-    sent: list[Reminder] = field(default_factory=list)
-    failed: list[Reminder] = field(default_factory=list)
-
-
-def _describe(reminder: Reminder) -> str:
-    return (
-        f"{reminder.kind_label} to {reminder.person.email} ({reminder.person}): {reminder.subject}"
-    )
-
-
-def _close(connection) -> None:
-    """Close a connection that may already be broken; it is replaced either way."""
-    if connection is not None:
-        with contextlib.suppress(Exception):
-            connection.close()
-
-
-def run(
-    *,
-    today: datetime.date,
-    now: datetime.datetime | None = None,
-    dry_run: bool = False,
-    write: Callable[[str], None] = lambda line: None,
-) -> RunResult:
-    """Send what is due on `today`; a failure is logged and the others still go.
-
-    The digest covers changes up to `now`, which is recorded as its send time so that the
-    next digest starts where this one stopped.
-    """
-    now = now or timezone.now()
-    result = RunResult(due=reminders_due(today=today, now=now))
-    if dry_run:
-        for reminder in result.due:
-            write(f"Would send {_describe(reminder)}")
-        return result
-    connection = None
-    try:
-        for reminder in result.due:
-            try:
-                if connection is None:
-                    connection = get_connection()
-                    connection.open()
-                deliver(reminder, connection=connection, now=now)
-            except Exception as error:
-                # A mail server that refused or could not be reached (OSError, which
-                # includes SMTPException) needs no traceback; anything else does.
-                logger.error(
-                    "Could not send %s: %r",
-                    _describe(reminder),
-                    error,
-                    exc_info=not isinstance(error, OSError),
-                )
-                write(f"FAILED {_describe(reminder)}")
-                result.failed.append(reminder)
-                _close(connection)
-                connection = None
-            else:
-                write(f"Sent {_describe(reminder)}")
-                result.sent.append(reminder)
-    finally:
-        _close(connection)
-    return result
-
-
-# --- Preferences ---------------------------------------------------------------------
-
-
-@transaction.atomic
-def person_set_preferences(*, user, wants_digest: bool, wants_nudges: bool) -> list[Person]:
-    """Set the e-mail preferences of every person linked to the login (one per service)."""
-    people = list(Person.objects.select_for_update().filter(user=user).order_by("pk"))
-    for person in people:
-        if (person.wants_digest, person.wants_nudges) != (wants_digest, wants_nudges):
-            person.wants_digest = wants_digest
-            person.wants_nudges = wants_nudges
-            person.save(update_fields=["wants_digest", "wants_nudges"])
-    return people
-
-
-# --- Calendar feed -------------------------------------------------------------------
-
-
-def _new_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
-def calendar_feed_get(*, user) -> CalendarFeed:
-    """The login's calendar feed, made on first use."""
-    feed, _ = CalendarFeed.objects.get_or_create(user=user, defaults={"token": _new_token()})
-    return feed
-
-
-@transaction.atomic
-def calendar_feed_reset(*, user) -> CalendarFeed:
-    """A new secret address: the old one stops working at once."""
-    feed, _ = CalendarFeed.objects.update_or_create(
-        user=user, defaults={"token": _new_token(), "created_at": timezone.now()}
-    )
-    return feed
-
-
-def calendar_actions(user):
-    """The open actions the login owns, in the services it still belongs to (1 query)."""
-    return (
-        Action.objects.for_user(user)
-        .open()
-        .filter(owner__user=user)
-        .select_related("plan__recommendation__inspection__service")
-        .order_by("current_due_date", "pk")
-    )
-
-
-def calendar_ics(*, user, now: datetime.datetime | None = None) -> bytes:
-    """An iCalendar file: one all-day event on each open action's due date."""
-    now = now or timezone.now()
-    host = urlsplit(settings.SITE_URL).hostname or "yjtracker"
-    calendar = Calendar()
-    calendar.add("prodid", "-//yjtracker//Action due dates//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", "yjtracker: your actions' due dates")
-    for action in calendar_actions(user):
-        rec = action.plan.recommendation
-        url = absolute_url(action.get_absolute_url())
-        event = Event()
-        event.add("uid", f"yjtracker-action-{action.pk}@{host}")
-        event.add("dtstamp", now)
-        event.add("dtstart", action.current_due_date)
-        event.add("dtend", action.current_due_date + DAY)
-        event.add("summary", f"Due: action {action.reference} {' '.join(action.title.split())}")
-        event.add(
-            "description",
-            f"{rec.inspection.service}, {rec.inspection}, recommendation {rec.number}.\n"
-            f"Status: {action.get_status_display()}.\n{url}",
-        )
-        event.add("url", url)
-        event.add("transp", "TRANSPARENT")
-        calendar.add_component(event)
-    return calendar.to_ical()

@@ -1,25 +1,64 @@
-"""Plan drafting and the decisions on a recommendation: submit, approve, return, propose
-closure, sign off, send back and reopen. Each is a POST from the recommendation page, or
-a small form page when the decision needs words."""
+"""The recommendation's page and its decisions: plan drafting, submission, approval and
+return, closure proposal, sign-off, send-back and reopening. Each decision is a POST from
+the page, or a small form page of its own when it needs words."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from actions import permissions as perms
-from actions import services
+from actions import selectors, services
 from actions.forms import ActionForm, ClosureForm, ReasonForm
 from actions.views.actions import submit
+from inspections import permissions as perms
 from inspections.models import Person, Recommendation
+from yjtracker.ids import parse_int
 
 
-def _get_recommendation(request, pk: int) -> Recommendation:
-    return get_object_or_404(
-        Recommendation.objects.for_user(request.user).select_related("inspection__service"),
-        pk=pk,
+def recommendation_detail(request, pk: int):
+    rec = perms.get_for_user(request.user, selectors.recommendation_page(), pk)
+    service_id = rec.service_id
+    today = selectors.today()
+    plan = getattr(rec, "plan", None)
+    actions = list(plan.actions.all()) if plan else []
+    for action in actions:
+        action.display_rag = selectors.display_rag(action, today)
+    people = {p.pk: str(p) for p in Person.objects.filter(service_id=service_id)}
+    history = rec.history.select_related("history_user").order_by("history_date")
+    can_edit = perms.can_edit_plan(request.user, service_id)
+    timeline = selectors.timeline(rec)
+    returned_comment = next(
+        (
+            e["item"].reason
+            for e in timeline
+            if e["kind"] == "decision" and e["item"].to_status == "returned"
+        ),
+        "",
+    )
+    can_decide = perms.can_decide(request.user, service_id)
+    return render(
+        request,
+        "actions/recommendation_detail.html",
+        {
+            "rec": rec,
+            "plan": plan,
+            "actions": actions,
+            "open_actions": [a for a in actions if a.is_open],
+            "timeline": timeline,
+            "returned_comment": returned_comment,
+            "history": selectors.history_changes(history, {"board_owner": people}),
+            "can_edit": can_edit,
+            "can_decide": can_decide,
+            "today": today,
+        },
+    )
+
+
+def _get_recommendation(request, pk: int, rule=None) -> Recommendation:
+    return perms.get_for_user(
+        request.user, Recommendation.objects.select_related("inspection__service"), pk, rule
     )
 
 
@@ -37,8 +76,7 @@ def _refused(request, rec, error: ValidationError):
 
 @require_POST
 def plan_start(request, pk: int):
-    rec = _get_recommendation(request, pk)
-    perms.require(perms.can_edit_plan(request.user, rec.inspection.service_id))
+    rec = _get_recommendation(request, pk, perms.can_edit_plan)
     try:
         services.plan_start(recommendation=rec, by=request.user)
     except ValidationError as error:
@@ -48,10 +86,8 @@ def plan_start(request, pk: int):
 
 
 def action_add(request, pk: int):
-    rec = _get_recommendation(request, pk)
-    service_id = rec.inspection.service_id
-    perms.require(perms.can_edit_plan(request.user, service_id))
-    owners = Person.objects.filter(service_id=service_id, is_active=True)
+    rec = _get_recommendation(request, pk, perms.can_edit_plan)
+    owners = Person.objects.filter(service_id=rec.service_id, is_active=True)
     form = ActionForm(request.POST or None, owners=owners)
 
     def write(data):
@@ -87,9 +123,8 @@ def _plan_decision(request, pk: int, *, decide, success: str):
     if not hasattr(rec, "plan"):
         messages.error(request, "This recommendation has no action plan yet.")
         return redirect(rec)
-    version = request.POST.get("version")
     try:
-        decide(rec, int(version) if version and version.isdigit() else None)
+        decide(rec, parse_int(request.POST.get("version"), minimum=1))
     except ValidationError as error:
         return _refused(request, rec, error)
     messages.success(request, success)
@@ -122,8 +157,7 @@ def plan_approve(request, pk: int):
 
 def _reason_page(request, pk: int, *, allowed, heading: str, label: str, act, success: str):
     """A decision that needs a reason, on a page of its own."""
-    rec = _get_recommendation(request, pk)
-    perms.require(allowed(request.user, rec.inspection.service_id))
+    rec = _get_recommendation(request, pk, allowed)
     form = ReasonForm(request.POST or None, label=label)
     if submit(request, form, lambda data: act(rec, data["reason"]), success):
         return redirect(rec)
@@ -178,8 +212,7 @@ def reopen(request, pk: int):
 
 
 def propose_closure(request, pk: int):
-    rec = _get_recommendation(request, pk)
-    perms.require(perms.can_edit_plan(request.user, rec.inspection.service_id))
+    rec = _get_recommendation(request, pk, perms.can_edit_plan)
     form = ClosureForm(request.POST or None)
     proposed = submit(
         request,

@@ -1,4 +1,6 @@
-"""Load the Knowsley demo: services, board, the 2023 inspection, example plans, accounts."""
+"""Load the Knowsley demo: services, board, the 2023 inspection, example plans, accounts.
+
+It lives in `actions` because it loads both apps' data (inspections first, then plans)."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError

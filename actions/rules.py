@@ -1,0 +1,134 @@
+"""Rules about progress that pages, forms, services and reports all apply, written once.
+
+- What RAG a person sees for an action (`rag_bucket`): Overdue beats the last update's RAG.
+- What counts as a chair's decision in the board pack and the digest (`is_decision`,
+  `DECISIONS`), and how it reads (`decision_label`).
+- What an update must say (`update_errors`): Amber or Red needs a reason and a recovery
+  step; Blue means 100 % complete. The database holds the Amber/Red rule too, as the
+  constraint `update_amber_red_needs_reason_and_recovery`, with the same words.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q, QuerySet
+
+from actions.models import RAG, Action, ActionPlan, Transition
+from inspections.models import Recommendation
+
+Subject = Transition.Subject
+RecStatus = Recommendation.Status
+PlanStatus = ActionPlan.Status
+
+RAG_ORDER = ["overdue", "red", "amber", "green", "none", "blue", "cancelled"]
+RAG_LABELS = {
+    "overdue": "Overdue",
+    "red": "Red: off track",
+    "amber": "Amber: at risk",
+    "green": "Green: on track",
+    "none": "No update yet",
+    "blue": "Blue: complete",
+    "cancelled": "Cancelled or superseded",
+}
+CLOSED_ACTION = {Action.Status.CANCELLED, Action.Status.SUPERSEDED}
+NEEDS_REASON = {RAG.AMBER, RAG.RED}
+
+REASON_NEEDED = "Amber or Red needs a reason: say why it is at risk or off track."
+RECOVERY_NEEDED = "Amber or Red needs a recovery step: say what will bring it back on track."
+BLUE_IS_COMPLETE = "Blue means complete: enter 100."
+
+
+def rag_bucket(
+    *, status: str, due: datetime.date, latest_rag: str | None, today: datetime.date
+) -> str:
+    """The one rule for what RAG a person sees, shared by the lists and the board."""
+    if status in CLOSED_ACTION:
+        return "cancelled"
+    if status == Action.Status.COMPLETE:
+        return "blue"
+    if due < today:
+        return "overdue"
+    return latest_rag or "none"
+
+
+def filter_by_rag(actions: QuerySet[Action], bucket: str, today: datetime.date) -> QuerySet[Action]:
+    """`rag_bucket` as a filter: the actions it puts in `bucket` (needs `with_progress`)."""
+    open_now = Q(status__in=Action.OPEN_STATUSES)
+    if bucket == "overdue":
+        return actions.filter(open_now, current_due_date__lt=today)
+    if bucket == "blue":
+        return actions.filter(status=Action.Status.COMPLETE)
+    if bucket == "cancelled":
+        return actions.filter(status__in=CLOSED_ACTION)
+    current = actions.filter(open_now, current_due_date__gte=today)
+    if bucket == "none":
+        return current.filter(latest_rag__isnull=True)
+    return current.filter(latest_rag=bucket)
+
+
+def update_errors(
+    *, rag: str | None, percent_complete: int | None, reason: str, recovery_step: str
+) -> dict[str, str]:
+    """{field: message} for an update that breaks the RAG rules; empty when it is fine."""
+    errors = {}
+    if rag in NEEDS_REASON:
+        if not (reason or "").strip():
+            errors["reason"] = REASON_NEEDED
+        if not (recovery_step or "").strip():
+            errors["recovery_step"] = RECOVERY_NEEDED
+    if rag == RAG.BLUE and percent_complete is not None and percent_complete != 100:
+        errors["percent_complete"] = BLUE_IS_COMPLETE
+    return errors
+
+
+# --- Chair's decisions ------------------------------------------------------------------
+
+DECISIONS = (
+    Q(subject=Subject.PLAN, to_status__in=[PlanStatus.APPROVED, PlanStatus.RETURNED])
+    | Q(subject=Subject.RECOMMENDATION, to_status=RecStatus.CLOSED)
+    | Q(
+        subject=Subject.RECOMMENDATION,
+        from_status__in=[RecStatus.CLOSURE_PROPOSED, RecStatus.CLOSED],
+    )
+    | (Q(subject=Subject.DUE_DATE) & ~Q(to_status__startswith="requested"))
+)
+"""The transitions that are the chair's decisions, as a filter (see `is_decision`)."""
+
+COMPLETIONS = Q(subject=Subject.ACTION, to_status=Action.Status.COMPLETE)
+
+
+def is_decision(t: Transition) -> bool:
+    """`DECISIONS` for a loaded transition: a plan approved or returned, a closure signed
+    off or sent back, a reopening, a due-date change decided."""
+    if t.subject == Subject.PLAN:
+        return t.to_status in (PlanStatus.APPROVED, PlanStatus.RETURNED)
+    if t.subject == Subject.RECOMMENDATION:
+        return t.to_status == RecStatus.CLOSED or t.from_status in (
+            RecStatus.CLOSURE_PROPOSED,
+            RecStatus.CLOSED,
+        )
+    if t.subject == Subject.DUE_DATE:
+        return not t.to_status.startswith("requested")
+    return False
+
+
+def is_completion(t: Transition) -> bool:
+    return t.subject == Subject.ACTION and t.to_status == Action.Status.COMPLETE
+
+
+def decision_label(t: Transition) -> str:
+    """A decision in plain words (never its reason: that is free text)."""
+    if t.subject == Subject.PLAN:
+        return (
+            "Action plan approved" if t.to_status == PlanStatus.APPROVED else "Action plan returned"
+        )
+    if t.subject == Subject.DUE_DATE:
+        if t.to_status.startswith("declined"):
+            return f"New due date for action {t.action.reference} declined"
+        return f"New due date for action {t.action.reference} approved: {t.to_status}"
+    if t.to_status == RecStatus.CLOSED:
+        return "Closure signed off"
+    if t.from_status == RecStatus.CLOSED:
+        return "Reopened"
+    return "Sent back from closure"

@@ -1,0 +1,69 @@
+"""The workflow: every write that moves a plan, action or recommendation, with its record.
+
+Each function takes the acting user, checks the role and the lifecycle rule, writes the
+change and its Transition row in one transaction. Views, admin actions, commands and tests
+all call these (`from actions import services; services.update_log(...)`); nothing else
+changes a status. By topic:
+
+- `lifecycle`: the moves allowed, and the helpers that make one with its Transition;
+- `plans`: drafting a plan and its actions, submission, approval and return;
+- `progress`: progress updates, evidence and due-date changes;
+- `closure`: proposal, sign-off, send-back and reopening;
+- `people`: a person's own settings (e-mail preferences).
+"""
+
+from actions.services.closure import (
+    recommendation_propose_closure,
+    recommendation_reopen,
+    recommendation_send_back,
+    recommendation_sign_off,
+)
+from actions.services.lifecycle import (
+    ACTION_MOVES,
+    PLAN_MOVES,
+    RECOMMENDATION_MOVES,
+    STALE_MESSAGE,
+    StaleEdit,
+)
+from actions.services.people import person_set_preferences
+from actions.services.plans import (
+    action_add,
+    action_cancel,
+    action_edit,
+    plan_approve,
+    plan_return,
+    plan_start,
+    plan_submit,
+)
+from actions.services.progress import (
+    date_change_decide,
+    date_change_request,
+    evidence_add,
+    evidence_withdraw,
+    update_log,
+)
+
+__all__ = [
+    "ACTION_MOVES",
+    "PLAN_MOVES",
+    "RECOMMENDATION_MOVES",
+    "STALE_MESSAGE",
+    "StaleEdit",
+    "action_add",
+    "action_cancel",
+    "action_edit",
+    "date_change_decide",
+    "date_change_request",
+    "evidence_add",
+    "evidence_withdraw",
+    "person_set_preferences",
+    "plan_approve",
+    "plan_return",
+    "plan_start",
+    "plan_submit",
+    "recommendation_propose_closure",
+    "recommendation_reopen",
+    "recommendation_send_back",
+    "recommendation_sign_off",
+    "update_log",
+]

@@ -1,0 +1,33 @@
+"""The home page: what needs the signed-in person, by role."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+
+from actions import selectors
+from inspections import permissions as perms
+from inspections.models import Inspection, Role
+
+
+def home(request):
+    """What needs the signed-in person, by role: their actions; the chair's decisions."""
+    today = selectors.today()
+    roles = set(perms.roles_by_service(request.user).values())
+    inspections = (
+        Inspection.objects.for_user(request.user)
+        .select_related("service", "published_rating")
+        .order_by("service__name", "-published_on")
+    )
+    my_actions = list(selectors.actions_needing(request.user, today)[:50])
+    for action in my_actions:
+        action.display_rag = selectors.display_rag(action, today)
+    context = {
+        "inspections": inspections,
+        "my_actions": my_actions,
+        "today": today,
+        "is_chair": Role.CHAIR in roles,
+        "can_import": Role.ADMINISTRATOR in roles or request.user.is_superuser,
+        "queue": selectors.chair_queue(request.user) if Role.CHAIR in roles else None,
+        "returned": selectors.plans_returned(request.user),
+    }
+    return render(request, "actions/home.html", context)

@@ -1,0 +1,104 @@
+"""Who may do what, written once and used by services, views and templates of both apps.
+
+Roles are per service (`ServiceRole`). A superuser counts as an administrator of every
+service, but never as a chair: sign-off stays with the board's chair.
+
+A rule takes the user and a *subject*: a service id, or any record that knows its service
+(`service_id`: inspections, recommendations, plans, actions, updates, evidence, date
+changes, people). `get_for_user` is the one way a view fetches a record for a person: 404
+when it is outside their services (or the id is not an id), 403 when a rule refuses.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from inspections.models import Role, Service, ServiceRole
+from yjtracker.ids import parse_id
+
+EDITOR_ROLES = {Role.ADMINISTRATOR, Role.MANAGER}
+READ_ROLES = set(Role)
+DEFAULT_REFUSAL = "You do not have permission to do that."
+
+_CACHE_ATTR = "_yjtracker_roles"
+
+
+def service_of(subject) -> int:
+    """The service id of a subject: an id itself, or a record's `service_id`."""
+    return subject if isinstance(subject, int) else subject.service_id
+
+
+def roles_by_service(user) -> dict[int, str]:
+    """{service_id: role} for the user, loaded once per user object (one query)."""
+    if not user.is_authenticated or not user.is_active:
+        return {}
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = dict(ServiceRole.objects.filter(user=user).values_list("service_id", "role"))
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def role_in(user, subject) -> str | None:
+    role = roles_by_service(user).get(service_of(subject))
+    if role is None and user.is_authenticated and user.is_superuser:
+        return Role.ADMINISTRATOR
+    return role
+
+
+def services_with(user, roles) -> list[int]:
+    """The ids of the services where the user holds one of `roles`."""
+    if user.is_authenticated and user.is_superuser and Role.ADMINISTRATOR in roles:
+        return list(Service.objects.values_list("pk", flat=True))
+    return [sid for sid, role in roles_by_service(user).items() if role in roles]
+
+
+def can_view(user, subject) -> bool:
+    return role_in(user, subject) is not None
+
+
+def can_edit_plan(user, subject) -> bool:
+    """Draft and edit action plans, propose closure: YOS managers and administrators."""
+    return role_in(user, subject) in EDITOR_ROLES
+
+
+def can_decide(user, subject) -> bool:
+    """Approve plans and date changes, sign off, send back and reopen: the chair only."""
+    return role_in(user, subject) == Role.CHAIR
+
+
+def can_administer(user, subject) -> bool:
+    """Enter and import inspections for a service: its administrators (and superusers)."""
+    return role_in(user, subject) == Role.ADMINISTRATOR
+
+
+def owns_action(user, action) -> bool:
+    return action.owner.user_id is not None and action.owner.user_id == user.pk
+
+
+def can_update_action(user, action) -> bool:
+    """Log progress or ask for a new date: editors, and a board member on what they own."""
+    role = role_in(user, action)
+    if role in EDITOR_ROLES:
+        return True
+    return role in {Role.MEMBER, Role.CHAIR} and owns_action(user, action)
+
+
+def require(allowed: bool, message: str = DEFAULT_REFUSAL) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def get_for_user(user, queryset, pk, rule=None, message: str = DEFAULT_REFUSAL):
+    """The record `pk` of `queryset` if the user may see it (its `for_user` scope), else 404;
+    with a `rule(user, record)`, 403 when the rule refuses."""
+    number = parse_id(pk)
+    if number is None:
+        raise Http404("No such record.")
+    record = queryset.for_user(user).filter(pk=number).first()
+    if record is None:
+        raise Http404("No such record, or it is not in your services.")
+    if rule is not None:
+        require(rule(user, record), message)
+    return record
