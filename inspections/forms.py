@@ -11,7 +11,9 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
 from inspections.models import Framework, Service
+from inspections.services import service_named
 from yjtracker.forms import GDSForm, IdModelChoiceField
+from yjtracker.ids import parse_id
 
 
 class UploadForm(GDSForm):
@@ -66,6 +68,12 @@ class PreviewForm(GDSForm):
         max_value=1000,
         label="Published score",
         widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
+    )
+
+    confirm_service = forms.BooleanField(
+        required=False,
+        label="Yes, import it under the service chosen above",
+        help_text="Tick only if the report really is about that service.",
     )
 
     def __init__(self, *args, parsed: dict, services, guess=None, **kwargs):
@@ -145,20 +153,49 @@ class PreviewForm(GDSForm):
         "score",
     )
 
+    def current_service(self):
+        """The service chosen in the form (as submitted, or as first offered)."""
+        value = self["service"].value()
+        if isinstance(value, Service):
+            return value
+        pk = parse_id(value)
+        return self.fields["service"].queryset.filter(pk=pk).first() if pk else None
+
     def layout(self) -> dict:
-        """Bound fields grouped for the review page, each with the text it came from."""
+        """Bound fields grouped for the review page, each with the text it came from, and what
+        needs the reviewer's attention first."""
         sources = self.parsed.get("sources", {})
+        mismatch = self.named_service_differs(self.current_service())
+        general = [self[name] for name in self.GENERAL]
+        if mismatch or self.errors.get("confirm_service"):
+            general.insert(1, self["confirm_service"])
+        standards = [
+            {
+                "row": f["row"],
+                "rating": self[f["rating"]],
+                "source": sources.get(f"standards.{f['row']['code']}.rating", ""),
+                "key_questions": [self[k] for k in f["key_questions"]],
+            }
+            for f in self.standard_fields
+        ]
+        unrated = [s["row"]["code"] for s in standards if not s["rating"].value()]
+        missing_percent = sum(
+            1 for s in standards for kq in s["key_questions"] if kq.value() in (None, "")
+        )
+        error_fields = set(self.errors)
         return {
-            "general": [self[name] for name in self.GENERAL],
-            "standards": [
-                {
-                    "row": f["row"],
-                    "rating": self[f["rating"]],
-                    "source": sources.get(f"standards.{f['row']['code']}.rating", ""),
-                    "key_questions": [self[k] for k in f["key_questions"]],
-                }
+            "general": general,
+            "service_mismatch": mismatch,
+            "standards": standards,
+            "standards_open": any(
+                f["rating"] in error_fields or error_fields & set(f["key_questions"])
                 for f in self.standard_fields
-            ],
+            ),
+            "unrated": unrated,
+            "missing_percent": missing_percent,
+            "recommendations_open": any(
+                error_fields & set(f.values()) for f in self.recommendation_fields
+            ),
             "recommendations": [
                 {
                     "title": f"Recommendation {self.parsed['recommendations'][i]['number']}",
@@ -181,8 +218,20 @@ class PreviewForm(GDSForm):
         except ValueError as error:
             raise ValidationError("Enter the month as YYYY-MM, for example 2023-05.") from error
 
+    def named_service_differs(self, service) -> bool:
+        """The report names a service, and it is not `service`."""
+        named = self.parsed.get("service")
+        return bool(named and service and service_named(named, [service]) is None)
+
     def clean(self):
         data = super().clean()
+        service = data.get("service")
+        if self.named_service_differs(service) and not data.get("confirm_service"):
+            self.add_error(
+                "confirm_service",
+                f"The report names {self.parsed['service']}, not {service}. Choose the "
+                "right service, or tick to confirm this one.",
+            )
         numbers = [data.get(f["number"]) for f in self.recommendation_fields]
         seen = set()
         for names, number in zip(self.recommendation_fields, numbers, strict=True):

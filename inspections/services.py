@@ -39,8 +39,8 @@ def find_duplicate(
     return None
 
 
-def guess_service(name: str | None, services) -> Service | None:
-    """The service whose place name starts the parsed service name (Knowsley YOS ...)."""
+def service_named(name: str | None, services) -> Service | None:
+    """The one service whose place name starts the parsed service name (Knowsley YOS ...)."""
     if not name:
         return None
     first = name.split()[0].rstrip("'’s").lower()

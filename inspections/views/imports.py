@@ -57,7 +57,7 @@ def import_preview(request):
         messages.error(request, "Start by uploading or pasting a report.")
         return redirect("import_start")
     chosen = services_qs.filter(pk=request.session.get(SESSION_KEY + "_service")).first()
-    guess = chosen or services.guess_service(parsed.get("service"), services_qs)
+    guess = chosen or services.service_named(parsed.get("service"), services_qs)
     form = PreviewForm(request.POST or None, parsed=parsed, services=services_qs, guess=guess)
     duplicate = None
     if request.method == "POST" and form.is_valid():

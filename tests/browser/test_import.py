@@ -29,11 +29,23 @@ def test_an_administrator_imports_a_report_corrects_a_value_and_saves(
     # Knowsley 2023 is already recorded for Knowsley: the review says so, with a link.
     expect(page.get_by_text("This inspection is already recorded")).to_be_visible()
     expect(page.get_by_text("From the report: “Score 29/36”")).to_be_visible()
-    # Record it for Liverpool instead, and correct the second recommendation's addressee.
+    # Record it for Liverpool instead, and correct the second recommendation's addressee
+    # (the recommendations are folded away until opened).
     page.get_by_label("Service", exact=True).select_option(label="Liverpool YOS")
+    page.get_by_text("Recommendations: 4 found").click()
     addressee = page.get_by_label("Addressed to").nth(1)
     expect(addressee).to_have_value("The Knowsley Youth Justice Management Board")
     addressee.fill("The Liverpool Youth Justice Management Board")
+    page.get_by_role("button", name="Save the inspection").click()
+
+    # The report names Knowsley: saving it under Liverpool needs a deliberate confirmation,
+    # and the correction made is still there.
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    a11y.check(page, "review with the service question")
+    expect(page.get_by_label("Addressed to").nth(1)).to_have_value(
+        "The Liverpool Youth Justice Management Board"
+    )
+    page.get_by_label("Yes, import it under the service chosen above").check()
     page.get_by_role("button", name="Save the inspection").click()
 
     expect(page.get_by_text("Imported: 12 ratings and 4 recommendations saved.")).to_be_visible()

@@ -46,6 +46,7 @@ def test_an_administrator_imports_the_knowsley_report_with_a_correction(
     response = _review(
         admin_client,
         service=liverpool.pk,
+        confirm_service="on",
         rec_1_addressee="The Liverpool board (corrected)",
     )
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -66,7 +67,7 @@ def test_an_administrator_imports_the_knowsley_report_with_a_correction(
 def test_the_same_report_as_a_pdf_imports_the_same(admin_client, knowsley_demo):
     sefton = Service.objects.get(slug="sefton")
     assert _upload(admin_client, "report.pdf", build_pdf(KNOWSLEY)).status_code == 302
-    assert _review(admin_client, service=sefton.pk).status_code == 302
+    assert _review(admin_client, service=sefton.pk, confirm_service="on").status_code == 302
     inspection = Inspection.objects.get(service=sefton, fieldwork_start="2023-01-09")
     assert inspection.ratings.exclude(level=None).count() == 12
     assert inspection.recommendations.count() == 4
@@ -88,7 +89,8 @@ def test_a_press_release_imports_only_what_it_states(admin_client, knowsley_demo
     text = (DATA / "sefton-council-press-release-2019.txt").read_bytes()
     _upload(admin_client, "sefton.txt", text)
     preview = admin_client.get(reverse("import_preview")).content.decode()
-    assert "Expected but not found" in preview and "Recommendations" in preview
+    assert "values the report does not give (left empty)" in preview
+    assert "standard ratings; recommendations; stated recommendation count." in preview
     framework = knowsley_demo.framework
     sefton = Service.objects.get(slug="sefton")
     Inspection.objects.filter(service=sefton).delete()
@@ -199,3 +201,48 @@ def test_a_press_release_already_recorded_is_flagged_when_the_review_opens(
     liverpool = Inspection.objects.get(service__slug="liverpool")
     assert "This inspection is already recorded" in preview
     assert liverpool.get_absolute_url() in preview
+
+
+def test_a_report_naming_another_service_is_refused_until_confirmed(admin_client, knowsley_demo):
+    sefton = Service.objects.get(slug="sefton")
+    admin_client.get(reverse("import_start"), {"service": sefton.pk})
+    _upload(admin_client, "knowsley.txt", KNOWSLEY.encode())
+    preview = admin_client.get(reverse("import_preview")).content.decode()
+    assert "The report names Knowsley" in preview  # said before anything is submitted
+    assert "Yes, import it under the service chosen above" in preview
+    before = Inspection.objects.filter(service=sefton).count()
+    refused = _review(admin_client, service=sefton.pk)
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "not Sefton YOT. Choose the right service, or tick to confirm this one." in page
+    assert Inspection.objects.filter(service=sefton).count() == before
+    saved = _review(admin_client, service=sefton.pk, confirm_service="on")
+    assert saved.status_code == 302
+    assert Inspection.objects.filter(service=sefton).count() == before + 1
+
+
+def test_the_review_page_asks_nothing_more_when_the_service_matches(admin_client, knowsley_demo):
+    liverpool = Service.objects.get(slug="liverpool")
+    _upload(
+        admin_client, "liverpool.txt", (DATA / "liverpool-hmip-press-release-2019.txt").read_bytes()
+    )
+    page = admin_client.get(reverse("import_preview")).content.decode()
+    assert "Yes, import it under the service chosen above" not in page
+    assert 'id="ratings"' not in page or 'id="ratings" open' not in page
+    assert "What needs your attention first" in page
+    assert liverpool.name.split()[0] in page
+
+
+def test_the_review_page_folds_its_sections_and_opens_one_with_an_error(
+    admin_client, knowsley_demo
+):
+    liverpool = Service.objects.get(slug="liverpool")
+    _upload(admin_client, "knowsley.txt", KNOWSLEY.encode())
+    page = admin_client.get(reverse("import_preview")).content.decode()
+    assert '<details class="govuk-details app-import-section" id="ratings">' in page
+    assert '<details class="govuk-details app-import-section" id="recommendations">' in page
+    response = _review(admin_client, service=liverpool.pk, confirm_service="on", rec_1_text="")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert '<details class="govuk-details app-import-section" id="recommendations" open>' in page
+    assert '<details class="govuk-details app-import-section" id="ratings">' in page
