@@ -132,6 +132,7 @@ class ActionForm(GDSForm):
     ):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
+        self.editing = editing
         if editing and due_date_fixed:
             # Once the chair has approved the plan, the due date changes only through a
             # date change the chair approves.
@@ -143,6 +144,11 @@ class ActionForm(GDSForm):
         start, due = data.get("start_date"), data.get("due_date")
         if start and due and due < start:
             self.add_error("due_date", "The due date cannot be before the start date.")
+        if self.editing and data.get("version") is None:
+            # The version the person started from: without it a stale edit would go unseen.
+            self.add_error(
+                None, "This page is out of date: open the action again and make your change."
+            )
         return data
 
 

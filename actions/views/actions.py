@@ -293,7 +293,7 @@ def action_edit(request, pk: int):
         editing=True,
         due_date_fixed=not drafting,
     )
-    stale = False
+    stale, conflicts = False, []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -312,6 +312,7 @@ def action_edit(request, pk: int):
             add_service_errors(form, error)
             stale = True
             action.refresh_from_db()
+            conflicts = _differences(action, data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -329,9 +330,28 @@ def action_edit(request, pk: int):
             "action": action,
             "recommendation": action.plan.recommendation,
             "stale": stale,
+            "conflicts": conflicts,
         },
         status=400 if form.errors else 200,
     )
+
+
+def _differences(action: Action, data: dict) -> list[dict]:
+    """Each field where the saved action (someone else's version) and the person's own
+    differ, for the conflict panel."""
+    rows = [
+        ("Action", action.title, data["title"]),
+        ("Details", action.description, data["description"]),
+        ("Owner", action.owner, data["owner"]),
+        ("Start date", action.start_date, data["start_date"]),
+        ("Due date", action.current_due_date, data.get("due_date") or action.current_due_date),
+        ("How we will know", action.success_measure, data["success_measure"]),
+    ]
+    return [
+        {"field": f, "theirs": theirs, "yours": yours}
+        for f, theirs, yours in rows
+        if theirs != yours
+    ]
 
 
 def action_cancel(request, pk: int):

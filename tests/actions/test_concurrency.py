@@ -208,3 +208,39 @@ def test_submitting_a_plan_with_a_stale_version_is_refused(knowsley_demo, manage
 
     assert STALE_MESSAGE in page_text(response)
     assert ActionPlan.objects.get(pk=plan.pk).status == ActionPlan.Status.RETURNED
+
+
+def test_the_conflict_panel_lists_every_field_the_other_person_changed(
+    knowsley_demo, manager, second_manager, action
+):
+    first, second = signed_in(manager), signed_in(second_manager)
+    first_form, second_form = edit_form(first, action), edit_form(second, action)
+    first_form["description"] = "Their new details."
+    first_form["success_measure"] = "Their new measure."
+    assert first.post(reverse("action_edit", args=[action.pk]), first_form).status_code == 302
+
+    second_form["title"] = "My new title"
+    refused = second.post(reverse("action_edit", args=[action.pk]), second_form)
+
+    assert refused.status_code == 400
+    text = " ".join(page_text(refused).split())
+    assert "Where their saved version and yours differ" in text
+    for field, theirs in (
+        ("Details", "Their new details."),
+        ("How we will know", "Their new measure."),
+    ):
+        assert f'{field}</th><td class="govuk-table__cell">{theirs}' in text
+    assert "My new title" in text  # the title differs too: theirs is the old one
+    assert "Owner</th>" not in text  # unchanged fields are not listed
+
+
+def test_an_edit_without_the_version_it_started_from_is_refused(knowsley_demo, manager, action):
+    client = signed_in(manager)
+    data = edit_form(client, action)
+    del data["version"]
+    data["title"] = "Changed without a version"
+    response = client.post(reverse("action_edit", args=[action.pk]), data)
+    assert response.status_code == 400
+    assert "This page is out of date" in page_text(response)
+    action.refresh_from_db()
+    assert action.title != "Changed without a version"
