@@ -82,6 +82,23 @@ def service(db):
 
 
 @pytest.fixture(autouse=True)
+def two_factor_not_required(settings):
+    """Personas sign in with force_login and no authenticator; tests of two-factor sign-in
+    (tests/test_two_factor.py) turn the requirement back on."""
+    settings.MFA_REQUIRED_FOR = []
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """allauth counts attempts in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests don't need slow hashing; the product's own hashers are tested separately."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -18,7 +18,7 @@ def test_signing_in_with_the_demo_password_reaches_the_home_page(client, manager
     old_key = client.session.session_key
     response = client.post(
         reverse("login"),
-        {"username": "manager", "password": "a-long-enough-passphrase"},
+        {"login": "manager", "password": "a-long-enough-passphrase"},
         follow=True,
     )
     assert response.redirect_chain[-1][0] == reverse("home")
@@ -30,9 +30,7 @@ def test_signing_in_with_the_demo_password_reaches_the_home_page(client, manager
 
 
 def test_a_wrong_password_gets_a_message_and_no_session(client, manager):
-    response = client.post(
-        reverse("login"), {"username": "manager", "password": "wrong-password-1"}
-    )
+    response = client.post(reverse("login"), {"login": "manager", "password": "wrong-password-1"})
     assert response.status_code == 200
     assert response.context["form"].errors
     assert "_auth_user_id" not in client.session
@@ -62,9 +60,9 @@ def test_sign_in_is_locked_after_ten_failures(client, manager):
     manager.set_password("a-long-enough-passphrase")
     manager.save()
     for _ in range(10):
-        client.post(reverse("login"), {"username": "manager", "password": "wrong-password-1"})
+        client.post(reverse("login"), {"login": "manager", "password": "wrong-password-1"})
     response = client.post(
-        reverse("login"), {"username": "manager", "password": "a-long-enough-passphrase"}
+        reverse("login"), {"login": "manager", "password": "a-long-enough-passphrase"}
     )
     assert "_auth_user_id" not in client.session
     assert response.status_code in (403, 429)
@@ -128,10 +126,8 @@ def test_sign_in_success_and_failure_are_logged_with_who_and_when(client, manage
     manager.set_password("a-long-enough-passphrase")
     manager.save()
     with caplog.at_level("INFO", logger="yjtracker.security"):
-        client.post(reverse("login"), {"username": "manager", "password": "wrong-password-1"})
-        client.post(
-            reverse("login"), {"username": "manager", "password": "a-long-enough-passphrase"}
-        )
+        client.post(reverse("login"), {"login": "manager", "password": "wrong-password-1"})
+        client.post(reverse("login"), {"login": "manager", "password": "a-long-enough-passphrase"})
     messages = [r.getMessage() for r in caplog.records if r.name == "yjtracker.security"]
     assert any("sign-in failed user=manager" in m for m in messages)
     assert any("sign-in succeeded user=manager" in m for m in messages)

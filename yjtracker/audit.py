@@ -13,11 +13,21 @@ log = logging.getLogger("yjtracker.security")
 
 
 def _address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "-") if request is not None else "-"
+    from yjtracker.client_ip import client_ip
+
+    return client_ip(request) if request is not None else "-"
+
+
+def _name(user) -> str:
+    return user.get_username() if user is not None else "-"
 
 
 @receiver(user_logged_in)
 def signed_in(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        from yjtracker.accounts.two_factor import SESSION_KEY
+
+        request.session.pop(SESSION_KEY, None)
     log.info("sign-in succeeded user=%s address=%s", user.get_username(), _address(request))
 
 
@@ -43,3 +53,34 @@ def refused(request, what: str) -> None:
         request.path,
         what,
     )
+
+
+# allauth's account and two-factor events.
+_ACCOUNT_EVENTS = {
+    "password_changed": ("account", "password changed"),
+    "password_reset": ("account", "password reset"),
+    "email_changed": ("account", "e-mail address changed"),
+    "email_confirmed": ("account", "e-mail address confirmed"),
+    "authenticator_added": ("mfa", "two-factor authenticator added"),
+    "authenticator_removed": ("mfa", "two-factor authenticator removed"),
+    "authenticator_reset": ("mfa", "two-factor recovery codes replaced"),
+    "authentication_failed": ("mfa", "two-factor code refused"),
+}
+
+
+def account_event(sender, signal, request=None, **kwargs):
+    what = next(text for name, (_, text) in _ACCOUNT_EVENTS.items() if signal is _signal(name))
+    user = kwargs.get("user") or getattr(kwargs.get("email_address"), "user", None)
+    level = logging.WARNING if "refused" in what else logging.INFO
+    log.log(level, "%s user=%s address=%s", what, _name(user), _address(request))
+
+
+def _signal(name: str):
+    from allauth.account import signals as account
+    from allauth.mfa import signals as mfa
+
+    return getattr({"account": account, "mfa": mfa}[_ACCOUNT_EVENTS[name][0]], name)
+
+
+for _event in _ACCOUNT_EVENTS:
+    _signal(_event).connect(account_event, dispatch_uid=f"yjtracker.audit.{_event}")

@@ -60,11 +60,18 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "yjtracker.apps.YjtrackerConfig",
     "inspections",
     "actions",
 ]
 
 MIDDLEWARE = [
+    "yjtracker.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -72,9 +79,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "yjtracker.middleware.SessionExpiryMiddleware",
     "yjtracker.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "yjtracker.accounts.middleware.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -124,6 +133,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -136,7 +146,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LOGIN_URL = "login"
+LOGIN_URL = "login"  # allauth's sign-in page, under its usual name
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -149,12 +159,84 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# django-axes: lock an account+address after 10 failures for an hour.
+# The client's address: REMOTE_ADDR, or, behind TRUSTED_PROXY_COUNT reverse proxies that
+# each append to X-Forwarded-For, the address the outermost of them saw
+# (yjtracker.client_ip). Never trust the header without a proxy in front that sets it.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+# django-axes: lock a username at one client address after 10 failures for an hour; the
+# same username from another address is not locked.
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "yjtracker.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "yjtracker.client_ip.attempted_username"
+
+# Accounts (django-allauth): sign-in by username, password reset by e-mail link, password
+# and e-mail change (a new address is used only once confirmed from it). Nobody signs
+# themselves up: administrators create accounts, or single sign-on links a known person.
+ACCOUNT_ADAPTER = "yjtracker.accounts.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "yjtracker.accounts.adapter.SocialAccountAdapter"
+MFA_ADAPTER = "yjtracker.accounts.adapter.MFAAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "yjtracker: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Failed sign-ins are counted per username and address by django-axes; allauth's own
+# per-username limit would let anyone lock a person out, so it counts per address only.
+ACCOUNT_RATE_LIMITS = {"login_failed": "30/m/ip"}
+
+# Two-factor sign-in: TOTP with recovery codes. People holding any role listed in
+# MFA_REQUIRED_FOR (administrator covers superusers and staff too) must set it up before
+# reaching any page, and give a code at every sign-in.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "yjtracker")
+MFA_REQUIRED_FOR = env_list("MFA_REQUIRED_FOR", "administrator,chair")
+
+# Single sign-on by OpenID Connect: Microsoft Entra ID (ENTRA_*) and any other provider
+# (OIDC_*). A known person only: linking by an e-mail address that an administrator has
+# marked verified on their account; an unknown identity is refused, never signed up.
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+_oidc_apps = []
+if env_str("ENTRA_TENANT_ID") and env_str("ENTRA_CLIENT_ID"):
+    _oidc_apps.append(
+        {
+            "provider_id": "entra",
+            "name": env_str("ENTRA_NAME", "Microsoft"),
+            "client_id": env_str("ENTRA_CLIENT_ID"),
+            "secret": env_str("ENTRA_CLIENT_SECRET"),
+            "settings": {
+                "server_url": "https://login.microsoftonline.com/"
+                f"{env_str('ENTRA_TENANT_ID')}/v2.0",
+                "oauth_pkce_enabled": True,
+            },
+        }
+    )
+if env_str("OIDC_SERVER_URL") and env_str("OIDC_CLIENT_ID"):
+    _oidc_apps.append(
+        {
+            "provider_id": env_str("OIDC_PROVIDER_ID", "oidc"),
+            "name": env_str("OIDC_NAME", "your organisation"),
+            "client_id": env_str("OIDC_CLIENT_ID"),
+            "secret": env_str("OIDC_CLIENT_SECRET"),
+            "settings": {"server_url": env_str("OIDC_SERVER_URL"), "oauth_pkce_enabled": True},
+        }
+    )
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": _oidc_apps, "OAUTH_PKCE_ENABLED": True}}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -234,19 +316,51 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 REMINDER_DUE_OFFSETS = [int(days) for days in env_list("REMINDER_DUE_OFFSETS", "14,3")]
 REMINDER_STALE_DAYS = env_int("REMINDER_STALE_DAYS", 30)
 
+# Logs: one JSON object a line on standard output (LOG_FORMAT=plain for people reading a
+# terminal), each with the request id and user id of the request it belongs to. Every
+# request is logged by yjtracker.request (method, path without the query, status,
+# duration); every 5xx by django.request with its traceback; sign-ins, lockouts and
+# refusals by yjtracker.security.
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request": {"()": "yjtracker.logging.RequestContextFilter"}},
     "formatters": {
+        "json": {"()": "yjtracker.logging.JSONFormatter"},
         "plain": {
-            "format": "%(asctime)s UTC %(levelname)s %(name)s %(message)s",
+            "format": "%(asctime)s UTC %(levelname)s %(name)s [%(request_id)s] %(message)s",
             "()": "yjtracker.log_format.UTCFormatter",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request"],
         }
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "yjtracker.security": {"handlers": ["console"], "level": "INFO"},
-        "axes": {"handlers": ["console"], "level": "WARNING"},
+        "django": {"level": "INFO"},
+        "django.server": {"level": "WARNING"},
+        "yjtracker": {"level": LOG_LEVEL},
+        "axes": {"level": "WARNING"},
+        "allauth": {"level": "WARNING"},
     },
 }
+
+# Error reporting (optional): set SENTRY_DSN to send errors to Sentry, scrubbed of
+# narratives, names and e-mail addresses (yjtracker.sentry).
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    from yjtracker.sentry import init_sentry
+
+    init_sentry(SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT", "production"))
+
+# Health: /healthz and /readyz answer load balancers over plain HTTP too.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
 FORMS_URLFIELD_ASSUME_HTTPS = True  # transitional: the Django 6 default

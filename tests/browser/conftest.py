@@ -368,7 +368,7 @@ class KeyboardUser:
 
         self.page.goto(app.url("/accounts/login/"))
         self.page.wait_for_load_state("load")
-        self.tab_to(lambda el: el["id"] == "id_username", "the username field")
+        self.tab_to(lambda el: el["id"] == "id_login", "the username field")
         self.type(username)
         password = self.tab()
         assert password and password["id"] == "id_password", _describe(password)

@@ -1,0 +1,58 @@
+"""Account rules for django-allauth: no open sign-up, known people only, 2FA kept on.
+
+Administrators create accounts (the Django admin); nobody signs themselves up. Single sign-on
+signs in a person who already has an account here, matched by an e-mail address that an
+administrator marked verified on it; any other identity is refused with a page that says
+what to do, and no account is made.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+
+from yjtracker.accounts.two_factor import two_factor_required
+
+security = logging.getLogger("yjtracker.security")
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request) -> bool:
+        return False
+
+    def get_client_ip(self, request) -> str:
+        from yjtracker.client_ip import client_ip
+
+        return client_ip(request)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def pre_social_login(self, request, sociallogin) -> None:
+        """Connecting another sign-in to an account by hand is not offered."""
+        if sociallogin.state.get("process") == "connect":
+            from allauth.core.exceptions import ImmediateHttpResponse
+            from django.shortcuts import redirect
+
+            raise ImmediateHttpResponse(redirect("account"))
+        super().pre_social_login(request, sociallogin)
+
+    def is_open_for_signup(self, request, sociallogin) -> bool:
+        if sociallogin is not None and not sociallogin.is_existing:
+            security.warning(
+                "single sign-on refused: no account for this identity provider=%s",
+                sociallogin.account.provider,
+            )
+        return False
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def can_delete_authenticator(self, authenticator) -> bool:
+        """Someone who must use two-factor sign-in cannot turn it off."""
+        if authenticator.type == authenticator.Type.TOTP and two_factor_required(
+            authenticator.user
+        ):
+            return False
+        return super().can_delete_authenticator(authenticator)
