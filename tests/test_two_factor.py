@@ -1,8 +1,10 @@
 """Two-factor sign-in (TOTP with recovery codes): required for administrators and chairs."""
 
 import re
+import time
 
 import pytest
+import time_machine
 from allauth.mfa.models import Authenticator
 from django.test import Client
 from django.urls import reverse
@@ -24,12 +26,8 @@ def sign_in(client: Client, user, password: str = PASSWORD):
 
 
 def set_up_totp(client: Client) -> str:
-    """Through the set-up page, as a person with an authenticator app would: changing
-    two-factor settings first asks for the password again."""
-    page = client.get(reverse("mfa_activate_totp"))
-    assert page.status_code == 302
-    assert page["Location"].startswith(reverse("account_reauthenticate"))
-    client.post(page["Location"], {"password": PASSWORD})
+    """Through the set-up page, as a person with an authenticator app would, just after
+    signing in with their password."""
     page = client.get(reverse("mfa_activate_totp"))
     assert page.status_code == 200
     secret = client.session["mfa.totp.secret"]
@@ -102,6 +100,15 @@ def test_a_recovery_code_signs_in_once(client, chair):
     again = client.post(reverse("mfa_authenticate"), {"code": codes[0]})
     assert again.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+def test_changing_two_factor_later_asks_for_the_password_again(client, chair):
+    sign_in(client, chair)
+    set_up_totp(client)
+    with time_machine.travel(time.time() + 600):
+        page = client.get(reverse("mfa_generate_recovery_codes"))
+        assert page.status_code == 302
+        assert page["Location"].startswith(reverse("account_reauthenticate"))
 
 
 def test_someone_who_must_use_two_factor_cannot_turn_it_off(client, chair):

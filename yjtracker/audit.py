@@ -15,7 +15,7 @@ log = logging.getLogger("yjtracker.security")
 def _address(request) -> str:
     from yjtracker.client_ip import client_ip
 
-    return client_ip(request) if request is not None else "-"
+    return (client_ip(request) if request is not None else None) or "-"
 
 
 def _name(user) -> str:

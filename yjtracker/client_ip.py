@@ -25,7 +25,7 @@ def _clean(value: str) -> str | None:
         return None
 
 
-def client_ip(request) -> str:
+def client_ip(request) -> str | None:
     remote = request.META.get("REMOTE_ADDR", "") or ""
     proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
@@ -36,7 +36,7 @@ def client_ip(request) -> str:
             cleaned = _clean(chosen)
             if cleaned:
                 return cleaned
-    return _clean(remote) or remote or "-"
+    return _clean(remote)
 
 
 def attempted_username(request, credentials: dict | None = None) -> str | None:

@@ -263,6 +263,12 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 REPORT_IMPORT_MAX_BYTES = env_int("REPORT_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+# A report's PDF is read in a child process with these limits (yjtracker.bounded).
+REPORT_PDF_MEMORY_MB = env_int("REPORT_PDF_MEMORY_MB", 1024)
+REPORT_PDF_SECONDS = env_int("REPORT_PDF_SECONDS", 60)
+# PDF and XLSX renders at once per process (yjtracker.limits); beyond them, a 429 page.
+RENDER_CONCURRENCY = env_int("RENDER_CONCURRENCY", 2)
+RENDER_RETRY_AFTER_SECONDS = env_int("RENDER_RETRY_AFTER_SECONDS", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

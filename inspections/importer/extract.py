@@ -90,7 +90,7 @@ def extract(
     if not data.strip():
         raise ReportReadError(f"{_cap(name)} is empty.")
     if b"%PDF-" in data[:1024]:
-        return _read_pdf(data, name, max_pages=max_pages, max_chars=max_chars)
+        return _read_pdf_bounded(data, name, max_pages=max_pages, max_chars=max_chars)
     return _read_text(data, name, filename, max_chars=max_chars)
 
 
@@ -102,6 +102,59 @@ def _megabytes(size: int) -> str:
     if size < 1024 * 1024:
         return f"{size:,} bytes"
     return f"{size / (1024 * 1024):.1f} MB"
+
+
+TOO_COMPLEX = "This PDF is too complex to read here: paste its text instead."
+
+
+def _read_pdf_bounded(data: bytes, name: str, *, max_pages: int, max_chars: int):
+    """PDFium runs in a child process with memory and time limits (yjtracker.bounded): a
+    crafted PDF can take gigabytes and minutes, and must not take the web worker with it."""
+    from yjtracker.bounded import ChildError, TooComplex, run_in_child
+
+    memory_mb, seconds = _pdf_limits()
+    try:
+        fields = run_in_child(
+            "inspections.importer.extract:read_pdf_in_child",
+            data,
+            {"name": name, "max_pages": max_pages, "max_chars": max_chars},
+            memory_mb=memory_mb,
+            seconds=seconds,
+        )
+    except TooComplex as error:
+        raise ReportReadError(TOO_COMPLEX) from error
+    except ChildError as error:
+        if error.kind == "ReportReadError":
+            raise ReportReadError(error.message) from error
+        raise ReportReadError(TOO_COMPLEX) from error
+    return ExtractedText(
+        fields["text"],
+        fields["kind"],
+        tuple(fields["warnings"]),
+        fields["page_count"],
+        fields["pages_read"],
+    )
+
+
+def _pdf_limits() -> tuple[int, int]:
+    """REPORT_PDF_MEMORY_MB and REPORT_PDF_SECONDS from Django settings, when configured."""
+    try:
+        from django.conf import settings
+
+        return settings.REPORT_PDF_MEMORY_MB, settings.REPORT_PDF_SECONDS
+    except Exception:  # noqa: BLE001 (used without Django too)
+        return 1024, 60
+
+
+def read_pdf_in_child(data: bytes, *, name: str, max_pages: int, max_chars: int) -> dict:
+    result = _read_pdf(data, name, max_pages=max_pages, max_chars=max_chars)
+    return {
+        "text": result.text,
+        "kind": result.kind,
+        "warnings": list(result.warnings),
+        "page_count": result.page_count,
+        "pages_read": result.pages_read,
+    }
 
 
 def _read_pdf(data: bytes, name: str, *, max_pages: int, max_chars: int) -> ExtractedText:

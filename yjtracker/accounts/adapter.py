@@ -9,6 +9,7 @@ what to do, and no account is made.
 from __future__ import annotations
 
 import logging
+import time
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
@@ -23,10 +24,32 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return False
 
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """Setting up two-factor sign-in straight after signing in needs no second password:
+        a sign-in in the last REAUTHENTICATION_TIMEOUT seconds is confirmation enough."""
+        if app == "allauth.mfa" and self._signed_in_recently():
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
+    @staticmethod
+    def _signed_in_recently() -> bool:
+        from allauth.account import app_settings
+        from allauth.account.internal.flows.login import get_authentication_records
+        from allauth.core import context
+
+        request = context.request
+        if request is None or not request.user.is_authenticated:
+            return False
+        return any(
+            record.get("method") in ("password", "socialaccount")
+            and time.time() - record.get("at", 0) < app_settings.REAUTHENTICATION_TIMEOUT
+            for record in get_authentication_records(request, request.user)
+        )
+
     def get_client_ip(self, request) -> str:
         from yjtracker.client_ip import client_ip
 
-        return client_ip(request)
+        return client_ip(request) or super().get_client_ip(request)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
