@@ -102,3 +102,21 @@ def fresh_rate_limits():
 def fast_password_hashing(settings):
     """Tests don't need slow hashing; the product's own hashers are tested separately."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3 API (moto's server) on a free loopback port, for the whole session."""
+    from tests.servers import MotoS3
+
+    server = MotoS3().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_storage(s3_server, settings):
+    """Uploaded files go to the S3 server, emptied for each test."""
+    s3_server.reset()
+    settings.STORAGES = s3_server.storages(settings.STORAGES)
+    return s3_server

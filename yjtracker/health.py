@@ -29,6 +29,14 @@ def healthz(request):
     return _plain("ok")
 
 
+def _probe_storage() -> None:
+    bucket = getattr(default_storage, "bucket_name", None)
+    if bucket:  # S3: the bucket itself must answer (a missing object is not enough)
+        default_storage.connection.meta.client.head_bucket(Bucket=bucket)
+    else:
+        default_storage.exists("readyz-probe")
+
+
 @login_not_required
 @never_cache
 @require_GET
@@ -41,7 +49,7 @@ def readyz(request):
         log.exception("readiness: the database did not answer")
         return _plain("unavailable", 503)
     try:
-        default_storage.exists("readyz-probe")
+        _probe_storage()
     except Exception:
         log.exception("readiness: file storage did not answer")
         return _plain("unavailable", 503)
