@@ -66,7 +66,9 @@ class MotoS3:
         )
 
     def reset(self) -> None:
-        request = urllib.request.Request(self.endpoint + "/moto-api/reset", method="POST")
+        request = urllib.request.Request(  # noqa: S310 (loopback only)
+            self.endpoint + "/moto-api/reset", method="POST"
+        )
         urllib.request.urlopen(request, timeout=5).close()  # noqa: S310 (loopback only)
         self.client().create_bucket(
             Bucket=self.bucket,

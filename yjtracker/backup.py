@@ -28,7 +28,6 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import connection
