@@ -62,6 +62,23 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             raise ImmediateHttpResponse(redirect("account"))
         super().pre_social_login(request, sociallogin)
 
+    def authenticate_by_email(self, sociallogin):
+        """Link to an existing account only by an address an administrator marked verified
+        on it (and the provider says is verified)."""
+        found = super().authenticate_by_email(sociallogin)
+        if not found:
+            return found
+        from allauth.account.models import EmailAddress
+
+        user, email = found
+        if EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists():
+            return found
+        security.warning(
+            "single sign-on refused: e-mail address not verified on the account user=%s",
+            user.get_username(),
+        )
+        return None
+
     def is_open_for_signup(self, request, sociallogin) -> bool:
         if sociallogin is not None and not sociallogin.is_existing:
             security.warning(

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from actions.reminders import sending
+from yjtracker import locks
 
 
 def _date(value: str) -> datetime.date:
@@ -43,7 +44,10 @@ class Command(BaseCommand):
         if isinstance(today, str):  # call_command(today="...") skips the parser
             today = _date(today)
         today = today or timezone.localdate()
-        result = sending.run(today=today, dry_run=dry_run, write=self.stdout.write)
+        # Runs started on several app servers at once take turns: the later finds the
+        # earlier's reminders in the sent-log and sends nothing twice.
+        with locks.exclusive("send_reminders"):
+            result = sending.run(today=today, dry_run=dry_run, write=self.stdout.write)
         if dry_run:
             self.stdout.write(f"Dry run for {today}: {len(result.due)} e-mail(s) would be sent.")
             return
