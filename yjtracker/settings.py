@@ -340,6 +340,7 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH") or None  # the file-based backend's folder
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "yjtracker <no-reply@localhost>")
 # Reminders (`manage.py send_reminders`, run daily): links in e-mails and calendar feeds
 # start with SITE_URL; owners hear at these days before a due date, and get a nudge after
