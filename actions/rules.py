@@ -13,13 +13,15 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Q, QuerySet
+from django.utils import formats
 
-from actions.models import RAG, Action, ActionPlan, Transition
+from actions.models import RAG, Action, ActionPlan, DueDateChange, Transition
 from inspections.models import Recommendation
 
 Subject = Transition.Subject
 RecStatus = Recommendation.Status
 PlanStatus = ActionPlan.Status
+DateStatus = DueDateChange.Status
 
 RAG_ORDER = ["overdue", "red", "amber", "green", "none", "blue", "cancelled"]
 RAG_LABELS = {
@@ -91,7 +93,7 @@ DECISIONS = (
         subject=Subject.RECOMMENDATION,
         from_status__in=[RecStatus.CLOSURE_PROPOSED, RecStatus.CLOSED],
     )
-    | (Q(subject=Subject.DUE_DATE) & ~Q(to_status__startswith="requested"))
+    | Q(subject=Subject.DUE_DATE, to_status__in=[DateStatus.APPROVED, DateStatus.DECLINED])
 )
 """The transitions that are the chair's decisions, as a filter (see `is_decision`)."""
 
@@ -109,7 +111,7 @@ def is_decision(t: Transition) -> bool:
             RecStatus.CLOSED,
         )
     if t.subject == Subject.DUE_DATE:
-        return not t.to_status.startswith("requested")
+        return t.to_status in (DateStatus.APPROVED, DateStatus.DECLINED)
     return False
 
 
@@ -124,9 +126,12 @@ def decision_label(t: Transition) -> str:
             "Action plan approved" if t.to_status == PlanStatus.APPROVED else "Action plan returned"
         )
     if t.subject == Subject.DUE_DATE:
-        if t.to_status.startswith("declined"):
+        if t.to_status == DateStatus.DECLINED:
             return f"New due date for action {t.action.reference} declined"
-        return f"New due date for action {t.action.reference} approved: {t.to_status}"
+        return (
+            f"New due date for action {t.action.reference} approved: "
+            f"{formats.date_format(t.new_due_date, 'j F Y')}"
+        )
     if t.to_status == RecStatus.CLOSED:
         return "Closure signed off"
     if t.from_status == RecStatus.CLOSED:

@@ -26,6 +26,7 @@ from actions.services.lifecycle import (
 )
 from inspections import permissions as perms
 from inspections.models import Person, Recommendation
+from yjtracker.history import attributed
 
 
 @transaction.atomic
@@ -39,7 +40,8 @@ def plan_start(
     perms.require(perms.can_edit_plan(by, rec))
     if hasattr(rec, "plan"):
         raise ValidationError("This recommendation already has an action plan.")
-    plan = ActionPlan.objects.create(recommendation=rec, summary=summary, is_example=is_example)
+    plan = ActionPlan(recommendation=rec, summary=summary, is_example=is_example)
+    attributed(plan, by).save()
     log(
         recommendation=rec,
         by=by,
@@ -84,7 +86,7 @@ def action_add(
     if due_date < start_date:
         raise ValidationError({"due_date": "The due date cannot be before the start date."})
     number = (plan.actions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    action = Action.objects.create(
+    action = Action(
         plan=plan,
         number=number,
         title=title,
@@ -95,6 +97,7 @@ def action_add(
         current_due_date=due_date,
         success_measure=success_measure,
     )
+    attributed(action, by).save()
     log(
         recommendation=rec,
         action=action,
@@ -152,7 +155,7 @@ def action_edit(
     action.start_date = start_date
     action.success_measure = success_measure
     action.version += 1
-    action.save()
+    attributed(action, by).save()
     return action
 
 

@@ -26,6 +26,7 @@ from actions.services.lifecycle import (
     move_action,
 )
 from inspections import permissions as perms
+from yjtracker.history import attributed
 
 
 @transaction.atomic
@@ -113,6 +114,8 @@ def evidence_add(
     perms.require(perms.can_update_action(by, action))
     if not file and not link:
         raise ValidationError("Evidence needs a file or a link.")
+    if update is not None and update.action_id != action.pk:
+        raise ValidationError("Evidence can be attached only to an update of the same action.")
     if link:
         URLValidator(schemes=["http", "https"], message="Enter a web address starting https://")(
             link.strip()
@@ -129,7 +132,7 @@ def evidence_add(
     if file:
         evidence.size = file.size
         evidence.file.save("upload", file, save=False)
-    evidence.save()
+    attributed(evidence, by).save()
     return evidence
 
 
@@ -165,8 +168,10 @@ def date_change_request(
         action=action,
         by=by,
         subject=Transition.Subject.DUE_DATE,
-        from_status=action.current_due_date.isoformat(),
-        to_status=f"requested {new_date.isoformat()}",
+        from_status="",
+        to_status=DueDateChange.Status.PENDING,
+        old_due_date=action.current_due_date,
+        new_due_date=new_date,
         reason=reason,
     )
     return change
@@ -197,18 +202,17 @@ def date_change_decide(
     if approve:
         action.current_due_date = change.requested_due_date
         action.version += 1
+        attributed(action, by, reason or "New due date approved.")
         action.save(update_fields=["current_due_date", "version"])
     log(
         recommendation=rec,
         action=action,
         by=by,
         subject=Transition.Subject.DUE_DATE,
-        from_status=change.previous_due_date.isoformat(),
-        to_status=(
-            change.requested_due_date.isoformat()
-            if approve
-            else f"declined {change.requested_due_date.isoformat()}"
-        ),
+        from_status=DueDateChange.Status.PENDING,
+        to_status=change.status,
+        old_due_date=change.previous_due_date,
+        new_due_date=change.requested_due_date,
         reason=reason,
     )
     return change
@@ -226,5 +230,6 @@ def evidence_withdraw(*, evidence: Evidence, by, reason: str) -> Evidence:
         raise ValidationError({"reason": "Say why the evidence is withdrawn."})
     evidence.withdrawn = True
     evidence.withdrawn_reason = reason
+    attributed(evidence, by, reason)
     evidence.save(update_fields=["withdrawn", "withdrawn_reason"])
     return evidence
