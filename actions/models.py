@@ -150,8 +150,17 @@ class Action(models.Model):
         return self.is_open and self.current_due_date < today
 
 
+class ActionChildQuerySet(models.QuerySet):
+    """Rows that belong to an action: scoped to the user's services through it."""
+
+    def for_user(self, user):
+        return self.filter(action__in=Action.objects.for_user(user))
+
+
 class ProgressUpdate(models.Model):
-    """One dated entry in an action's log. Never edited: a correction is a new update."""
+    """One dated entry in an action's log. Never edited: a correction is a new update that
+    names the update it corrects and why; the corrected one stays in the log, marked as
+    corrected, and no longer counts as the action's position."""
 
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
     date = models.DateField()
@@ -171,15 +180,25 @@ class ProgressUpdate(models.Model):
         related_name="corrections",
         help_text="The earlier update this one corrects.",
     )
+    correction_reason = models.TextField(
+        blank=True, help_text="Why the earlier update was wrong (a correction needs one)."
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = ActionChildQuerySet.as_manager()
+
     class Meta:
         ordering = ["action", "-date", "-created_at"]
         get_latest_by = ["date", "created_at"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(corrects__isnull=True) | ~Q(correction_reason=""),
+                name="update_correction_has_a_reason",
+                violation_error_message="Say why the update is being corrected.",
+            ),
             models.CheckConstraint(
                 condition=Q(percent_complete__gte=0) & Q(percent_complete__lte=100),
                 name="update_percent_complete_0_100",
@@ -205,13 +224,6 @@ def evidence_upload_to(instance: Evidence, filename: str) -> str:
     import uuid
 
     return f"evidence/{datetime.date.today():%Y/%m}/{uuid.uuid4().hex}"
-
-
-class ActionChildQuerySet(models.QuerySet):
-    """Rows that belong to an action: scoped to the user's services through it."""
-
-    def for_user(self, user):
-        return self.filter(action__in=Action.objects.for_user(user))
 
 
 class Evidence(models.Model):

@@ -6,6 +6,14 @@
 - What an update must say (`update_errors`): Amber or Red needs a reason and a recovery
   step; Blue means 100 % complete. The database holds the Amber/Red rule too, as the
   constraint `update_amber_red_needs_reason_and_recovery`, with the same words.
+- When an update may be dated (`update_date_error`): not before the action was added to
+  its plan, not after today. The day the action was added (its first Transition), not its
+  start date: an action may start before it is written down, but an update dated before
+  the action existed would claim progress on a plan nobody had yet agreed, and would fall
+  into "since the last meeting" windows that closed before it was written. Actions from
+  before Transitions were kept fall back to their start date.
+- Which update is an action's position (`position_update`): its latest update that no
+  correction has replaced.
 """
 
 from __future__ import annotations
@@ -13,7 +21,7 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Q, QuerySet
-from django.utils import formats
+from django.utils import formats, timezone
 
 from actions.models import RAG, Action, ActionPlan, DueDateChange, Transition
 from inspections.models import Recommendation
@@ -82,6 +90,46 @@ def update_errors(
     if rag == RAG.BLUE and percent_complete is not None and percent_complete != 100:
         errors["percent_complete"] = BLUE_IS_COMPLETE
     return errors
+
+
+def action_added_on(action: Action) -> datetime.date:
+    """The day the action was added to its plan (one query)."""
+    added = (
+        Transition.objects.filter(action=action, subject=Subject.ACTION, from_status="")
+        .order_by("at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return timezone.localdate(added) if added else action.start_date
+
+
+def update_date_error(action: Action, day: datetime.date) -> str | None:
+    """Why an update (or a correction) cannot carry the date `day`, or None."""
+    if day > timezone.localdate():
+        return "The date of an update cannot be in the future."
+    added = action_added_on(action)
+    if day < added:
+        return (
+            "The date of an update cannot be before the action was added to the plan "
+            f"({formats.date_format(added, 'j F Y')})."
+        )
+    return None
+
+
+def date_change_before_start(action: Action) -> str:
+    return (
+        "The new date cannot be before the action's start date "
+        f"({formats.date_format(action.start_date, 'j F Y')})."
+    )
+
+
+def position_update(updates, *, until=None):
+    """The update that is an action's position: the latest by date (then by when it was
+    written) that no correction written by `until` has replaced. `updates`: one action's."""
+    rows = [u for u in updates if until is None or u.created_at <= until]
+    corrected = {u.corrects_id for u in rows if u.corrects_id}
+    current = [u for u in rows if u.pk not in corrected]
+    return max(current, key=lambda u: (u.date, u.created_at, u.pk), default=None)
 
 
 # --- Chair's decisions ------------------------------------------------------------------

@@ -23,6 +23,7 @@ from inspections.models import (
     Service,
     StandardRating,
 )
+from yjtracker import limits
 from yjtracker.history import attributed
 
 NOT_RATED = "Not rated"
@@ -94,6 +95,9 @@ def inspection_import(
         raise ValidationError(
             f"This inspection is already recorded as “{duplicate}” (number {duplicate.pk})."
         )
+    limits.check(inspection_title=title or None)
+    for row in recommendations if recommendations is not None else []:
+        limits.check(recommendation_text=row.get("text"), addressee=row.get("addressee") or None)
     levels = {lv.name: lv for lv in framework.levels.all()}
     standards = {s.code: s for s in framework.standards.prefetch_related("key_questions")}
 

@@ -26,6 +26,7 @@ from actions.services.lifecycle import (
 )
 from inspections import permissions as perms
 from inspections.models import Person, Recommendation
+from yjtracker import limits
 from yjtracker.history import attributed
 
 
@@ -83,6 +84,7 @@ def action_add(
     _plan_is_editable(plan)
     if owner.service_id != rec.service_id:
         raise ValidationError({"owner": "Choose an owner from this service."})
+    limits.check(title=title, description=description, success_measure=success_measure)
     if due_date < start_date:
         raise ValidationError({"due_date": "The due date cannot be before the start date."})
     number = (plan.actions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
@@ -133,6 +135,7 @@ def action_edit(
     _plan_is_editable(action.plan)
     if owner.service_id != rec.service_id:
         raise ValidationError({"owner": "Choose an owner from this service."})
+    limits.check(title=title, description=description, success_measure=success_measure)
     if due_date is not None and due_date != action.current_due_date:
         if action.plan.status not in (PlanStatus.DRAFT, PlanStatus.RETURNED):
             raise ValidationError(
@@ -169,6 +172,7 @@ def action_cancel(*, action: Action, by, reason: str, superseded: bool = False) 
         )
     if not reason.strip():
         raise ValidationError({"reason": "Give a reason for cancelling the action."})
+    limits.check(reason=reason)
     action.status_reason = reason
     to = ActionStatus.SUPERSEDED if superseded else ActionStatus.CANCELLED
     move_action(action, to, by=by, reason=reason)
@@ -214,5 +218,6 @@ def plan_return(*, plan: ActionPlan, by, comments: str, expected_version: int | 
     check_version(plan, expected_version)
     if not comments.strip():
         raise ValidationError({"comments": "Say what needs to change before the plan is approved."})
+    limits.check(comments=comments)
     move_plan(plan, PlanStatus.RETURNED, by=by, reason=comments)
     return plan
