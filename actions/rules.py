@@ -6,12 +6,12 @@
 - What an update must say (`update_errors`): Amber or Red needs a reason and a recovery
   step; Blue means 100 % complete. The database holds the Amber/Red rule too, as the
   constraint `update_amber_red_needs_reason_and_recovery`, with the same words.
-- When an update may be dated (`update_date_error`): not before the action was added to
-  its plan, not after today. The day the action was added (its first Transition), not its
-  start date: an action may start before it is written down, but an update dated before
-  the action existed would claim progress on a plan nobody had yet agreed, and would fall
-  into "since the last meeting" windows that closed before it was written. Actions from
-  before Transitions were kept fall back to their start date.
+- When an update may be dated (`update_date_error`): not before the action's start date,
+  not after today. The start date rather than the day the action was written down: a
+  service may enter an action it began weeks earlier and log its progress since then; but
+  an update dated before the work started (1 January 2019 on an action started in 2026)
+  claims progress that cannot have been made, and would land in board packs and "since
+  the last meeting" windows long closed.
 - Which update is an action's position (`position_update`): its latest update that no
   correction has replaced.
 """
@@ -92,26 +92,14 @@ def update_errors(
     return errors
 
 
-def action_added_on(action: Action) -> datetime.date:
-    """The day the action was added to its plan (one query)."""
-    added = (
-        Transition.objects.filter(action=action, subject=Subject.ACTION, from_status="")
-        .order_by("at")
-        .values_list("at", flat=True)
-        .first()
-    )
-    return timezone.localdate(added) if added else action.start_date
-
-
 def update_date_error(action: Action, day: datetime.date) -> str | None:
     """Why an update (or a correction) cannot carry the date `day`, or None."""
     if day > timezone.localdate():
         return "The date of an update cannot be in the future."
-    added = action_added_on(action)
-    if day < added:
+    if day < action.start_date:
         return (
-            "The date of an update cannot be before the action was added to the plan "
-            f"({formats.date_format(added, 'j F Y')})."
+            "The date of an update cannot be before the action's start date "
+            f"({formats.date_format(action.start_date, 'j F Y')})."
         )
     return None
 

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from actions import rules, services
+from actions import services
 from actions.forms import ClosureForm, ProgressUpdateForm, ReasonForm
 from actions.models import RAG, ProgressUpdate
 from tests.factories import knowsley_action, knowsley_rec
@@ -126,13 +126,13 @@ def test_the_report_import_date_reads_enter_a_real_date_too(db):
     assert form.errors["fieldwork_start"] == ["Enter a real date"]
 
 
-# --- An update's date: not before the action was added, not after today -------------------
+# --- An update's date: not before the action started, not after today -------------------
 
 
-def test_an_update_dated_before_its_action_was_added_is_refused(client, manager):
+def test_an_update_dated_before_its_action_started_is_refused(client, manager):
     client.force_login(manager)
     action = knowsley_action("2.1")
-    added = rules.action_added_on(action)
+    start = action.start_date
     before = ProgressUpdate.objects.count()
 
     response = client.post(
@@ -141,13 +141,13 @@ def test_an_update_dated_before_its_action_was_added_is_refused(client, manager)
 
     assert response.status_code == 400
     assert (
-        "The date of an update cannot be before the action was added to the plan "
-        f"({added:%-d %B %Y})." in body(response)
+        f"The date of an update cannot be before the action's start date ({start:%-d %B %Y})."
+        in body(response)
     )
     assert ProgressUpdate.objects.count() == before
 
 
-def test_the_service_refuses_an_update_dated_before_its_action_was_added(manager):
+def test_the_service_refuses_an_update_dated_before_its_action_started(manager):
     action = knowsley_action("2.1")
 
     with pytest.raises(ValidationError) as refused:
@@ -160,17 +160,17 @@ def test_the_service_refuses_an_update_dated_before_its_action_was_added(manager
             percent_complete=10,
         )
 
-    assert "before the action was added" in refused.value.message_dict["date"][0]
+    assert "before the action's start date" in refused.value.message_dict["date"][0]
 
 
-def test_an_update_on_the_day_the_action_was_added_is_accepted(manager):
+def test_an_update_on_the_actions_start_date_is_accepted(manager):
     action = knowsley_action("2.1")
 
     update = services.update_log(
         action=action,
         by=manager,
-        date=rules.action_added_on(action),
-        narrative="First steps on the day the plan was drafted.",
+        date=action.start_date,
+        narrative="First steps on the day the work started.",
         rag=RAG.GREEN,
         percent_complete=5,
     )
