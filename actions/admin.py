@@ -1,12 +1,22 @@
 """Admin for plans, actions and their logs.
 
-Statuses are read-only here: they move only through the workflow (`actions.services`).
-Progress updates and transitions are append-only logs: viewable, never editable.
+The workflow owns what a board relies on (docs/admin.md lists each field): statuses, plans,
+owners, dates and the records' places in their service are read-only here, and move only
+through `actions.services`, which writes each move's Transition. Plans and actions are
+added on the recommendation's page, never here; an action's title, details and measure are
+saved here through `services.action_edit`, under the same rules as its page. Progress
+updates, transitions, date changes and evidence are records: viewable, never editable.
+Field history is shown with who and when, and never restored (see `HistoryAdmin`).
 """
 
+from django import forms
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils.html import format_html
 
+from actions import services
 from actions.models import (
     Action,
     ActionPlan,
@@ -20,6 +30,7 @@ from actions.models import (
     ReminderSent,
     Transition,
 )
+from inspections.admin import HistoryAdmin
 
 
 class ReadOnlyLogAdmin(admin.ModelAdmin):
@@ -35,6 +46,23 @@ class ReadOnlyLogAdmin(admin.ModelAdmin):
         return False
 
 
+class _Undo(Exception):
+    """Raised to roll back a trial run of a service."""
+
+
+def trial(write) -> None:
+    """Run a service write and undo it: its refusal (a ValidationError, or PermissionDenied
+    as one) reaches the admin form as a message, before the admin saves for real."""
+    try:
+        with transaction.atomic():
+            write()
+            raise _Undo
+    except _Undo:
+        return
+    except PermissionDenied as refused:
+        raise ValidationError(str(refused) or "You do not have permission to do that.") from None
+
+
 class ActionInline(admin.TabularInline):
     model = Action
     extra = 0
@@ -48,26 +76,62 @@ class ActionInline(admin.TabularInline):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(SimpleHistoryAdmin):
+class ActionPlanAdmin(HistoryAdmin):
     list_display = ["__str__", "recommendation", "status", "is_example"]
     list_filter = ["status", "is_example", "recommendation__inspection__service"]
     search_fields = ["summary", "recommendation__text"]
-    autocomplete_fields = ["recommendation"]
-    readonly_fields = ["status"]
+    readonly_fields = ["recommendation", "status"]
     fields = ["recommendation", "summary", "is_example", "status"]
     list_select_related = ["recommendation__inspection__service"]
     inlines = [ActionInline]
 
+    def has_add_permission(self, request):
+        return False  # started on the recommendation's page, with its Transition
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+ACTION_EDITABLE = ("title", "description", "success_measure")
+
+
+class ActionAdminForm(forms.ModelForm):
+    """An action's title, details and measure, saved through `services.action_edit`: the
+    plan's rules apply here as on the action's page (nothing changes while the plan is with
+    the chair, or once closure is proposed)."""
+
+    user = None  # the signed-in administrator, set by ActionAdmin.get_form
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and self.instance.pk:
+            trial(lambda: edit_action(self.user, self.instance, data))
+        return data
+
+
+def edit_action(user, action: Action, data: dict) -> Action:
+    return services.action_edit(
+        action=action,
+        by=user,
+        expected_version=None,
+        title=data["title"],
+        description=data["description"],
+        owner=action.owner,
+        start_date=action.start_date,
+        success_measure=data["success_measure"],
+    )
+
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(HistoryAdmin):
+    form = ActionAdminForm
     list_display = ["reference", "title", "owner", "current_due_date", "status"]
     list_filter = ["status", "plan__recommendation__inspection__service", "owner__agency"]
     search_fields = ["title", "description", "owner__name"]
-    autocomplete_fields = ["plan", "owner"]
     list_select_related = ["plan__recommendation", "owner"]
     date_hierarchy = "current_due_date"
     fields = [
+        "staff_page",
         "plan",
         "number",
         "title",
@@ -81,17 +145,30 @@ class ActionAdmin(SimpleHistoryAdmin):
         "status_reason",
     ]
 
+    def has_add_permission(self, request):
+        return False  # added on the recommendation's page, with its Transition
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     def get_readonly_fields(self, request, obj=None):
-        locked = ["status", "status_reason", "current_due_date"]
-        if obj is not None:
-            # Dates move only through a date change the chair approves.
-            locked += ["original_due_date"]
-        return locked
+        return [f for f in self.fields if f not in ACTION_EDITABLE]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    @admin.display(description="Owner, dates and status")
+    def staff_page(self, obj):
+        return format_html(
+            '<a href="{}">Change them on the action\'s page</a>: a new owner or start date '
+            "through Edit, a new due date through a date change the chair approves, "
+            "progress through an update.",
+            reverse("action_detail", args=[obj.pk]),
+        )
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.current_due_date = obj.original_due_date
-        super().save_model(request, obj, form, change)
+        edit_action(request.user, obj, form.cleaned_data)
 
 
 @admin.register(ProgressUpdate)
@@ -103,7 +180,11 @@ class ProgressUpdateAdmin(ReadOnlyLogAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
+class EvidenceAdmin(HistoryAdmin):
+    """Evidence is a record: added through the staff pages (files checked on upload), and
+    withdrawn there with a reason (`services.evidence_withdraw`). Unticking "withdrawn" here
+    would put withdrawn evidence back in front of the chair, so nothing is editable."""
+
     list_display = [
         "title",
         "action",
@@ -115,23 +196,16 @@ class EvidenceAdmin(SimpleHistoryAdmin):
     ]
     list_filter = ["withdrawn"]
     search_fields = ["title", "original_filename", "link"]
-    readonly_fields = [
-        "action",
-        "update",
-        "file",
-        "original_filename",
-        "content_type",
-        "size",
-        "added_by",
-        "added_at",
-    ]
     list_select_related = ["action__plan__recommendation", "added_by"]
 
     def has_add_permission(self, request):
-        return False  # files are checked on upload through the staff pages
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
-        return False  # withdraw instead
+        return False
 
 
 @admin.register(DueDateChange)
@@ -152,16 +226,18 @@ class DueDateChangeAdmin(ReadOnlyLogAdmin):
 class MeasureReadingInline(admin.TabularInline):
     model = MeasureReading
     extra = 0
-    exclude = ["recorded_by"]
+    fields = ["date", "value", "note", "recorded_by"]
+    readonly_fields = ["recorded_by"]
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(HistoryAdmin):
     list_display = ["name", "recommendation", "baseline_value", "target_value", "target_date"]
     search_fields = ["name", "recommendation__text"]
     autocomplete_fields = ["recommendation"]
     list_select_related = ["recommendation"]
     inlines = [MeasureReadingInline]
+    locked_on_change = ("recommendation",)
 
     def save_formset(self, request, form, formset, change):
         for reading in formset.save(commit=False):
@@ -174,21 +250,30 @@ class MeasureAdmin(admin.ModelAdmin):
 
 
 @admin.register(MeasureReading)
-class MeasureReadingAdmin(admin.ModelAdmin):
+class MeasureReadingAdmin(HistoryAdmin):
     list_display = ["measure", "date", "value", "recorded_by"]
     search_fields = ["measure__name", "note"]
-    autocomplete_fields = ["measure", "recorded_by"]
+    autocomplete_fields = ["measure"]
+    fields = ["measure", "date", "value", "note", "recorded_by"]
+    readonly_fields = ["recorded_by"]  # whoever enters the reading
     list_select_related = ["measure", "recorded_by"]
+    locked_on_change = ("measure",)
+
+    def save_model(self, request, obj, form, change):
+        if obj.recorded_by_id is None:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(BoardMeeting)
-class BoardMeetingAdmin(admin.ModelAdmin):
+class BoardMeetingAdmin(HistoryAdmin):
     list_display = ["__str__", "board", "date"]
     list_filter = ["board"]
     search_fields = ["title", "notes", "board__name"]
     autocomplete_fields = ["board"]
     date_hierarchy = "date"
     list_select_related = ["board"]
+    locked_on_change = ("board",)
 
 
 @admin.register(Transition)

@@ -11,6 +11,8 @@ import io
 from pathlib import Path
 
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -68,7 +70,20 @@ def pack_rows(positions: list[RecommendationPosition]) -> dict[str, list[list]]:
             "Latest update",
         ]
     ]
-    updates = [["Inspection", "Ref.", "Date", "RAG", "% complete", "Narrative", "Author"]]
+    updates = [
+        [
+            "Inspection",
+            "Ref.",
+            "Date",
+            "RAG",
+            "% complete",
+            "Narrative",
+            "Author",
+            "Corrects",
+            "Correction reason",
+            "Corrected",
+        ]
+    ]
     for p in positions:
         rec = p.recommendation
         counts = p.counts
@@ -108,7 +123,9 @@ def pack_rows(positions: list[RecommendationPosition]) -> dict[str, list[list]]:
 
 def xlsx_bytes(positions: list[RecommendationPosition], updates) -> bytes:
     rows = pack_rows(positions)
+    corrected_by = {u.corrects_id: u for u in updates if u.corrects_id}
     for u in updates:
+        correction = corrected_by.get(u.pk)
         rows["Updates"].append(
             [
                 str(u.action.plan.recommendation.inspection),
@@ -118,6 +135,9 @@ def xlsx_bytes(positions: list[RecommendationPosition], updates) -> bytes:
                 u.percent_complete,
                 u.narrative,
                 str(u.author),
+                _update_ref(u.corrects) if u.corrects_id else "",
+                u.correction_reason,
+                f"Yes, by {_update_ref(correction)}" if correction else "",
             ]
         )
     book = Workbook()
@@ -148,6 +168,15 @@ def xlsx_bytes(positions: list[RecommendationPosition], updates) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _update_ref(update) -> str:
+    """An update as a person finds it in the sheet: "2.1, 3 Mar 2026 (written 4 Mar 2026)"."""
+    written = timezone.localdate(update.created_at)
+    return (
+        f"{update.action.reference}, {date_format(update.date, 'j M Y')} "
+        f"(written {date_format(written, 'j M Y')})"
+    )
 
 
 def csv_text(positions: list[RecommendationPosition]) -> str:

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.core.validators import URLValidator
 from django.utils import timezone
 
 from actions import rules
-from actions.models import RAG, ProgressUpdate
+from actions.models import RAG
 from actions.uploads import ALLOWED_DESCRIPTION, check_evidence_file
-from yjtracker.forms import GDSForm, IdModelChoiceField
+from yjtracker.forms import DateField, GDSForm, IdModelChoiceField, TextField
 
 
 class EvidenceFields(forms.Form):
     """Optional evidence attached with an update, or on its own."""
 
-    evidence_title = forms.CharField(
-        label="Evidence title (optional)", required=False, max_length=300
+    evidence_title = TextField(
+        kind="evidence_title", label="Evidence title (optional)", required=False, rows=None
     )
     evidence_file = forms.FileField(
         label="Evidence file (optional)",
@@ -40,11 +39,15 @@ class EvidenceFields(forms.Form):
         return upload
 
 
-class ProgressUpdateForm(GDSForm, EvidenceFields):
-    date = DateInputField(label="Date of the update", help_text="For example, 27 3 2026")
-    narrative = forms.CharField(
+class UpdateFields(forms.Form):
+    """What an update says: its date, narrative, RAG, % complete, and for Amber or Red the
+    reason and recovery step. Shared by a new update and a correction."""
+
+    date = DateField(label="Date of the update", help_text="For example, 27 3 2026")
+    narrative = TextField(
+        kind="narrative",
         label="What progress has been made?",
-        widget=forms.Textarea(attrs={"rows": 4}),
+        rows=4,
         error_messages={"required": "Describe the progress made."},
     )
     rag = forms.ChoiceField(
@@ -60,37 +63,41 @@ class ProgressUpdateForm(GDSForm, EvidenceFields):
         widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
         error_messages={
             "required": "Enter the % complete, from 0 to 100.",
+            "invalid": "Enter the % complete as a whole number, from 0 to 100.",
             "min_value": "%% complete must be between 0 and 100.",
             "max_value": "%% complete must be between 0 and 100.",
         },
     )
-    reason = forms.CharField(
+    reason = TextField(
+        kind="reason",
         label="Reason (needed for Amber or Red)",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        rows=2,
         help_text="Why is it at risk or off track?",
     )
-    recovery_step = forms.CharField(
+    recovery_step = TextField(
+        kind="recovery_step",
         label="Recovery step (needed for Amber or Red)",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        rows=2,
         help_text="What will bring it back on track, and by when?",
-    )
-    corrects = IdModelChoiceField(
-        label="Does this correct an earlier update? (optional)",
-        queryset=ProgressUpdate.objects.none(),
-        required=False,
-        empty_label="No, it is a new update",
     )
 
     field_order = ["date", "narrative", "rag", "percent_complete", "reason", "recovery_step"]
 
     def __init__(self, *args, action=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if action is not None:
-            self.fields["corrects"].queryset = action.updates.all()
+        self.action = action
         if not self.is_bound:
             self.initial.setdefault("date", timezone.localdate())
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if self.action is not None:
+            error = rules.update_date_error(self.action, day)
+            if error:
+                raise forms.ValidationError(error)
+        return day
 
     def clean(self):
         data = super().clean()
@@ -106,6 +113,38 @@ class ProgressUpdateForm(GDSForm, EvidenceFields):
         return data
 
 
+class ProgressUpdateForm(GDSForm, UpdateFields, EvidenceFields):
+    pass
+
+
+class CorrectionForm(GDSForm, UpdateFields):
+    """A correction of one update: its values, put right, and why."""
+
+    correction_reason = TextField(
+        kind="correction_reason",
+        label="Why is the update being corrected?",
+        help_text="For example: logged on the wrong action, or the percentage was wrong.",
+        error_messages={"required": "Say why the update is being corrected."},
+    )
+
+    field_order = [*UpdateFields.field_order, "correction_reason"]
+
+    def __init__(self, *args, update=None, **kwargs):
+        if update is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "date": update.date,
+                    "narrative": update.narrative,
+                    "rag": update.rag,
+                    "percent_complete": update.percent_complete,
+                    "reason": update.reason,
+                    "recovery_step": update.recovery_step,
+                },
+            )
+        super().__init__(*args, **kwargs)
+
+
 class EvidenceForm(GDSForm, EvidenceFields):
     def clean(self):
         data = super().clean()
@@ -115,15 +154,13 @@ class EvidenceForm(GDSForm, EvidenceFields):
 
 
 class ActionForm(GDSForm):
-    title = forms.CharField(label="Action", max_length=300)
-    description = forms.CharField(
-        label="Details (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    title = TextField(kind="title", label="Action", rows=None)
+    description = TextField(kind="description", label="Details (optional)", required=False)
     owner = IdModelChoiceField(label="Owner", queryset=None, empty_label="Choose an owner")
-    start_date = DateInputField(label="Start date")
-    due_date = DateInputField(label="Due date")
-    success_measure = forms.CharField(
-        label="How will we know it has worked?", widget=forms.Textarea(attrs={"rows": 2})
+    start_date = DateField(label="Start date")
+    due_date = DateField(label="Due date")
+    success_measure = TextField(
+        kind="success_measure", label="How will we know it has worked?", rows=2
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -153,18 +190,28 @@ class ActionForm(GDSForm):
 
 
 class DateChangeForm(GDSForm):
-    new_date = DateInputField(label="New due date")
-    reason = forms.CharField(
+    new_date = DateField(label="New due date")
+    reason = TextField(
+        kind="reason",
         label="Why does the date need to change?",
-        widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say why the date needs to change."},
     )
+
+    def __init__(self, *args, action=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action = action
+
+    def clean_new_date(self):
+        day = self.cleaned_data["new_date"]
+        if self.action is not None and day < self.action.start_date:
+            raise forms.ValidationError(rules.date_change_before_start(self.action))
+        return day
 
 
 class ReasonForm(GDSForm):
     """A decision that needs a reason: return, send back, decline, reopen, cancel."""
 
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = TextField(kind="reason", label="Reason")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, label: str = "Reason", required: bool = True, **kwargs):
@@ -181,9 +228,10 @@ class CancelActionForm(ReasonForm):
 
 
 class ClosureForm(GDSForm):
-    summary = forms.CharField(
+    summary = TextField(
+        kind="summary",
         label="Closure summary: what was done, and the evidence that it worked",
-        widget=forms.Textarea(attrs={"rows": 5}),
+        rows=5,
         error_messages={"required": "Write a closure summary of the evidence."},
     )
 

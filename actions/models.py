@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from inspections.models import Board, Person, Recommendation, Service
+from inspections.models import Board, Person, Recommendation, Service, refuse_move
 
 
 class RAG(models.TextChoices):
@@ -51,6 +51,10 @@ class ActionPlan(models.Model):
 
     def __str__(self) -> str:
         return f"Action plan for recommendation {self.recommendation.number}"
+
+    def clean(self):
+        super().clean()
+        refuse_move(self, "recommendation", "A plan cannot move to another recommendation.")
 
     @property
     def service_id(self) -> int:
@@ -122,6 +126,9 @@ class Action(models.Model):
 
     def clean(self):
         super().clean()
+        refuse_move(self, "plan", "An action cannot move to another plan.")
+        if self.plan_id and self.owner_id and self.owner.service_id != self.plan.service_id:
+            raise ValidationError({"owner": "Choose an owner from this service."})
         if self.start_date and self.original_due_date and self.original_due_date < self.start_date:
             raise ValidationError(
                 {"original_due_date": "The due date cannot be before the start date."}
@@ -143,8 +150,17 @@ class Action(models.Model):
         return self.is_open and self.current_due_date < today
 
 
+class ActionChildQuerySet(models.QuerySet):
+    """Rows that belong to an action: scoped to the user's services through it."""
+
+    def for_user(self, user):
+        return self.filter(action__in=Action.objects.for_user(user))
+
+
 class ProgressUpdate(models.Model):
-    """One dated entry in an action's log. Never edited: a correction is a new update."""
+    """One dated entry in an action's log. Never edited: a correction is a new update that
+    names the update it corrects and why; the corrected one stays in the log, marked as
+    corrected, and no longer counts as the action's position."""
 
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
     date = models.DateField()
@@ -164,15 +180,25 @@ class ProgressUpdate(models.Model):
         related_name="corrections",
         help_text="The earlier update this one corrects.",
     )
+    correction_reason = models.TextField(
+        blank=True, help_text="Why the earlier update was wrong (a correction needs one)."
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = ActionChildQuerySet.as_manager()
+
     class Meta:
         ordering = ["action", "-date", "-created_at"]
         get_latest_by = ["date", "created_at"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(corrects__isnull=True) | ~Q(correction_reason=""),
+                name="update_correction_has_a_reason",
+                violation_error_message="Say why the update is being corrected.",
+            ),
             models.CheckConstraint(
                 condition=Q(percent_complete__gte=0) & Q(percent_complete__lte=100),
                 name="update_percent_complete_0_100",
@@ -198,13 +224,6 @@ def evidence_upload_to(instance: Evidence, filename: str) -> str:
     import uuid
 
     return f"evidence/{datetime.date.today():%Y/%m}/{uuid.uuid4().hex}"
-
-
-class ActionChildQuerySet(models.QuerySet):
-    """Rows that belong to an action: scoped to the user's services through it."""
-
-    def for_user(self, user):
-        return self.filter(action__in=Action.objects.for_user(user))
 
 
 class Evidence(models.Model):
@@ -311,11 +330,17 @@ class Measure(models.Model):
     target_date = models.DateField()
     higher_is_better = models.BooleanField(default=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["recommendation", "name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        super().clean()
+        refuse_move(self, "recommendation", "A measure cannot move to another recommendation.")
 
 
 class MeasureReading(models.Model):
@@ -327,6 +352,8 @@ class MeasureReading(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="measure_readings"
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["measure", "date"]
         constraints = [
@@ -336,12 +363,18 @@ class MeasureReading(models.Model):
     def __str__(self) -> str:
         return f"{self.measure}: {self.value} on {self.date}"
 
+    def clean(self):
+        super().clean()
+        refuse_move(self, "measure", "A reading cannot move to another measure.")
+
 
 class BoardMeeting(models.Model):
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="meetings")
     date = models.DateField()
     title = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["board", "-date"]
@@ -352,9 +385,18 @@ class BoardMeeting(models.Model):
     def __str__(self) -> str:
         return self.title or f"{self.board} {self.date:%d %B %Y}"
 
+    def clean(self):
+        super().clean()
+        refuse_move(self, "board", "A meeting cannot move to another board.")
+
 
 class Transition(models.Model):
-    """Append-only log of every lifecycle move: who, when, from, to and why."""
+    """Append-only log of every lifecycle move: who, when, from, to and why.
+
+    `from_status` and `to_status` always hold status codes of the subject: for a due date,
+    the date change's own statuses ("" -> pending when asked, pending -> approved or
+    declined when decided), with the dates themselves in `old_due_date` and `new_due_date`.
+    """
 
     class Subject(models.TextChoices):
         RECOMMENDATION = "recommendation", "Recommendation"
@@ -372,6 +414,12 @@ class Transition(models.Model):
     from_status = models.CharField(max_length=30, blank=True)
     to_status = models.CharField(max_length=30)
     reason = models.TextField(blank=True)
+    old_due_date = models.DateField(
+        null=True, blank=True, help_text="Due date changes: the due date before the change."
+    )
+    new_due_date = models.DateField(
+        null=True, blank=True, help_text="Due date changes: the date asked for or decided."
+    )
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="transitions"
     )
@@ -381,6 +429,8 @@ class Transition(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
+        if self.subject == self.Subject.DUE_DATE:
+            return f"Due date {self.old_due_date} → {self.new_due_date}: {self.to_status}"
         return f"{self.get_subject_display()} {self.from_status or '–'} → {self.to_status}"
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from actions import rules
 from actions.models import Action, ActionPlan, DueDateChange, ProgressUpdate, Transition
 from actions.rules import RAG_LABELS, RAG_ORDER, is_completion, is_decision, rag_bucket
 from inspections.models import Recommendation
@@ -144,6 +145,10 @@ def load_board_data(
             t.action = by_action[t.action_id]
     for row in (*updates, *changes):
         row.action = by_action[row.action_id]
+    by_update = {u.pk: u for u in updates}
+    for u in updates:
+        if u.corrects_id in by_update:
+            u.corrects = by_update[u.corrects_id]  # a correction names what it corrects
     return BoardData(
         recommendations=recs,
         actions=actions,
@@ -167,7 +172,13 @@ def position_from(
     moment = as_at or timezone.now()
     today = timezone.localdate(moment)
     historic = as_at is not None
-    latest_update = {u.action_id: u for u in data.updates if u.created_at <= moment}
+    by_action: dict[int, list[ProgressUpdate]] = defaultdict(list)
+    for u in data.updates:
+        by_action[u.action_id].append(u)
+    latest_update = {
+        action_id: rules.position_update(rows, until=moment)
+        for action_id, rows in by_action.items()
+    }
     rec_status: dict[int, str] = {}
     plan_status: dict[int, str] = {}
     action_status: dict[int, str] = {}

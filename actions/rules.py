@@ -6,6 +6,14 @@
 - What an update must say (`update_errors`): Amber or Red needs a reason and a recovery
   step; Blue means 100 % complete. The database holds the Amber/Red rule too, as the
   constraint `update_amber_red_needs_reason_and_recovery`, with the same words.
+- When an update may be dated (`update_date_error`): not before the action's start date,
+  not after today. The start date rather than the day the action was written down: a
+  service may enter an action it began weeks earlier and log its progress since then; but
+  an update dated before the work started (1 January 2019 on an action started in 2026)
+  claims progress that cannot have been made, and would land in board packs and "since
+  the last meeting" windows long closed.
+- Which update is an action's position (`position_update`): its latest update that no
+  correction has replaced.
 """
 
 from __future__ import annotations
@@ -13,13 +21,15 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Q, QuerySet
+from django.utils import formats, timezone
 
-from actions.models import RAG, Action, ActionPlan, Transition
+from actions.models import RAG, Action, ActionPlan, DueDateChange, Transition
 from inspections.models import Recommendation
 
 Subject = Transition.Subject
 RecStatus = Recommendation.Status
 PlanStatus = ActionPlan.Status
+DateStatus = DueDateChange.Status
 
 RAG_ORDER = ["overdue", "red", "amber", "green", "none", "blue", "cancelled"]
 RAG_LABELS = {
@@ -82,6 +92,34 @@ def update_errors(
     return errors
 
 
+def update_date_error(action: Action, day: datetime.date) -> str | None:
+    """Why an update (or a correction) cannot carry the date `day`, or None."""
+    if day > timezone.localdate():
+        return "The date of an update cannot be in the future."
+    if day < action.start_date:
+        return (
+            "The date of an update cannot be before the action's start date "
+            f"({formats.date_format(action.start_date, 'j F Y')})."
+        )
+    return None
+
+
+def date_change_before_start(action: Action) -> str:
+    return (
+        "The new date cannot be before the action's start date "
+        f"({formats.date_format(action.start_date, 'j F Y')})."
+    )
+
+
+def position_update(updates, *, until=None):
+    """The update that is an action's position: the latest by date (then by when it was
+    written) that no correction written by `until` has replaced. `updates`: one action's."""
+    rows = [u for u in updates if until is None or u.created_at <= until]
+    corrected = {u.corrects_id for u in rows if u.corrects_id}
+    current = [u for u in rows if u.pk not in corrected]
+    return max(current, key=lambda u: (u.date, u.created_at, u.pk), default=None)
+
+
 # --- Chair's decisions ------------------------------------------------------------------
 
 DECISIONS = (
@@ -91,7 +129,7 @@ DECISIONS = (
         subject=Subject.RECOMMENDATION,
         from_status__in=[RecStatus.CLOSURE_PROPOSED, RecStatus.CLOSED],
     )
-    | (Q(subject=Subject.DUE_DATE) & ~Q(to_status__startswith="requested"))
+    | Q(subject=Subject.DUE_DATE, to_status__in=[DateStatus.APPROVED, DateStatus.DECLINED])
 )
 """The transitions that are the chair's decisions, as a filter (see `is_decision`)."""
 
@@ -109,7 +147,7 @@ def is_decision(t: Transition) -> bool:
             RecStatus.CLOSED,
         )
     if t.subject == Subject.DUE_DATE:
-        return not t.to_status.startswith("requested")
+        return t.to_status in (DateStatus.APPROVED, DateStatus.DECLINED)
     return False
 
 
@@ -124,9 +162,12 @@ def decision_label(t: Transition) -> str:
             "Action plan approved" if t.to_status == PlanStatus.APPROVED else "Action plan returned"
         )
     if t.subject == Subject.DUE_DATE:
-        if t.to_status.startswith("declined"):
+        if t.to_status == DateStatus.DECLINED:
             return f"New due date for action {t.action.reference} declined"
-        return f"New due date for action {t.action.reference} approved: {t.to_status}"
+        return (
+            f"New due date for action {t.action.reference} approved: "
+            f"{formats.date_format(t.new_due_date, 'j F Y')}"
+        )
     if t.to_status == RecStatus.CLOSED:
         return "Closure signed off"
     if t.from_status == RecStatus.CLOSED:

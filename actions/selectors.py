@@ -25,8 +25,10 @@ STALE_DAYS = 30
 
 
 def _latest(field: str):
+    """`field` of the action's position update: its latest that no correction replaced
+    (`rules.position_update`, as a subquery)."""
     return Subquery(
-        ProgressUpdate.objects.filter(action=OuterRef("pk"))
+        ProgressUpdate.objects.filter(action=OuterRef("pk"), corrections__isnull=True)
         .order_by("-date", "-created_at", "-pk")
         .values(field)[:1]
     )
@@ -142,9 +144,14 @@ def timeline(recommendation: Recommendation) -> list[dict]:
         "by", "action__plan__recommendation"
     ):
         entries.append({"kind": "decision", "at": t.at, "item": t})
-    for u in ProgressUpdate.objects.filter(
-        action__plan__recommendation=recommendation
-    ).select_related("author", "action__plan__recommendation"):
+    updates = list(
+        ProgressUpdate.objects.filter(action__plan__recommendation=recommendation).select_related(
+            "author", "action__plan__recommendation", "corrects"
+        )
+    )
+    corrections = {u.corrects_id: u for u in updates if u.corrects_id}
+    for u in updates:
+        u.corrected_by = corrections.get(u.pk)
         entries.append({"kind": "update", "at": u.created_at, "item": u})
     entries.sort(key=lambda e: e["at"], reverse=True)
     return entries
@@ -158,11 +165,17 @@ def action_page() -> QuerySet[Action]:
 
 
 def action_updates(action: Action) -> list[ProgressUpdate]:
-    return list(
+    """The action's log, newest first; each update knows the correction that replaced it
+    (`corrected_by`, or None), joined in Python from the same rows."""
+    updates = list(
         action.updates.select_related("author", "corrects").prefetch_related(
             Prefetch("evidence", queryset=Evidence.objects.filter(withdrawn=False))
         )
     )
+    corrections = {u.corrects_id: u for u in updates if u.corrects_id}
+    for u in updates:
+        u.corrected_by = corrections.get(u.pk)
+    return updates
 
 
 def history_changes(history_rows, labels: dict | None = None) -> list[dict]:
@@ -184,7 +197,14 @@ def history_changes(history_rows, labels: dict | None = None) -> list[dict]:
             for c in delta.changes
         ]
         if fields:
-            changes.append({"when": new.history_date, "who": new.history_user, "fields": fields})
+            changes.append(
+                {
+                    "when": new.history_date,
+                    "who": new.history_user,
+                    "fields": fields,
+                    "why": new.history_change_reason or "",
+                }
+            )
     if rows:
         first = rows[0]
         changes.append({"when": first.history_date, "who": first.history_user, "created": True})

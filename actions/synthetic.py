@@ -64,6 +64,7 @@ RecStatus = Recommendation.Status
 ActionStatus = Action.Status
 PlanStatus = ActionPlan.Status
 Subject = Transition.Subject
+DateStatus = DueDateChange.Status
 
 # (name, job title, agency, board role or None)
 PEOPLE = [
@@ -331,7 +332,7 @@ class _Recommendation:
         self.gen, self.rows, self.rng, self.rec = gen, rows, rng, rec
         self.owners, self.topic, self.n_actions = owners, topic, actions
 
-    def log(self, subject, from_status, to_status, at, reason="", action=None) -> None:
+    def log(self, subject, from_status, to_status, at, reason="", action=None, **dates) -> None:
         self.rows.transitions.append(
             Transition(
                 recommendation=self.rec,
@@ -342,6 +343,7 @@ class _Recommendation:
                 reason=reason,
                 by=self.gen.user,
                 at=at,
+                **dates,
             )
         )
 
@@ -589,15 +591,19 @@ class _Recommendation:
             if original < action.current_due_date:
                 action.original_due_date = original
                 decided = min(asked + self.days(2, 10), gen.limit)
-                self.change(action, original, action.current_due_date, asked, decided, "approved")
+                self.change(
+                    action, original, action.current_due_date, asked, decided, DateStatus.APPROVED
+                )
         elif roll < 0.16:
             wanted = action.current_due_date + datetime.timedelta(days=rng.randint(30, 90))
             decided = min(asked + self.days(2, 10), gen.limit)
-            self.change(action, action.current_due_date, wanted, asked, decided, "declined")
+            self.change(
+                action, action.current_due_date, wanted, asked, decided, DateStatus.DECLINED
+            )
         if open_now and rng.random() < 0.05:
             asked = min(max(gen.limit - self.days(0, 20), last, decided), gen.limit)
             wanted = action.current_due_date + datetime.timedelta(days=rng.randint(30, 90))
-            self.change(action, action.current_due_date, wanted, asked, None, "pending")
+            self.change(action, action.current_due_date, wanted, asked, None, DateStatus.PENDING)
 
     def change(self, action, previous, wanted, asked, decided, status) -> None:
         reason = "The partner's timetable moved."
@@ -612,20 +618,15 @@ class _Recommendation:
                 status=status,
                 decided_by=self.gen.user if decided else None,
                 decided_at=decided,
-                decision_reason="Not justified by the evidence." if status == "declined" else "",
+                decision_reason="Not justified by the evidence."
+                if status == DateStatus.DECLINED
+                else "",
             )
         )
-        self.log(
-            Subject.DUE_DATE,
-            previous.isoformat(),
-            f"requested {wanted.isoformat()}",
-            asked,
-            reason,
-            action,
-        )
+        dates = {"old_due_date": previous, "new_due_date": wanted}
+        self.log(Subject.DUE_DATE, "", DateStatus.PENDING, asked, reason, action, **dates)
         if decided:
-            to = wanted.isoformat() if status == "approved" else f"declined {wanted.isoformat()}"
-            self.log(Subject.DUE_DATE, previous.isoformat(), to, decided, "", action)
+            self.log(Subject.DUE_DATE, DateStatus.PENDING, status, decided, "", action, **dates)
 
     def measure(self, approved: datetime.datetime) -> None:
         start = timezone.localdate(approved)

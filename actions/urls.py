@@ -10,6 +10,7 @@ urlpatterns = [
     path("actions/<id:pk>/edit/", views.action_edit, name="action_edit"),
     path("actions/<id:pk>/cancel/", views.action_cancel, name="action_cancel"),
     path("actions/<id:pk>/updates/", views.update_create, name="update_create"),
+    path("updates/<id:pk>/correct/", views.update_correct, name="update_correct"),
     path("actions/<id:pk>/evidence/", views.evidence_create, name="evidence_create"),
     path("actions/<id:pk>/date-change/", views.date_change_create, name="date_change_create"),
     path("date-changes/<id:pk>/", views.date_change_decide, name="date_change_decide"),

@@ -1,12 +1,22 @@
-"""Data entry for inspections, frameworks, services, boards and people."""
+"""Data entry for inspections, frameworks, services, boards and people.
 
+What the workflow owns is not for the admin to change (docs/admin.md lists each field):
+status and closure fields are read-only; a record never moves to another service,
+inspection or board once created (read-only on change here, and refused by the models'
+`clean`); recommendations are saved through `inspections.services.recommendation_save`;
+field history is shown with who and when, and is never restored from here.
+"""
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from inspections import services
 from inspections.models import (
     Board,
     BoardMembership,
@@ -28,6 +38,31 @@ from inspections.models import (
     StandardRating,
     Theme,
 )
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Field history, with who and when, to read. Never restored: saving an earlier version
+    again would undo workflow moves without their Transition rows (a closed recommendation
+    reopened, its closure summary gone, with the admin log saying "No fields changed").
+
+    `locked_on_change` names the fields that tie a record to its service (its inspection,
+    board, plan...): editable when the record is added, read-only afterwards."""
+
+    locked_on_change: tuple[str, ...] = ()
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied("An earlier version is a record to read: it cannot be saved.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields += [f for f in self.locked_on_change if f not in fields]
+        return fields
 
 
 @admin.register(Region)
@@ -61,7 +96,7 @@ class ServiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceRole)
-class ServiceRoleAdmin(admin.ModelAdmin):
+class ServiceRoleAdmin(HistoryAdmin):
     list_display = ["user", "service", "role"]
     list_filter = ["role", "service"]
     search_fields = ["user__username", "user__email", "service__name"]
@@ -76,8 +111,9 @@ class BoardMembershipInline(admin.TabularInline):
 
 
 @admin.register(Board)
-class BoardAdmin(admin.ModelAdmin):
+class BoardAdmin(HistoryAdmin):
     list_display = ["name", "service"]
+    locked_on_change = ("service",)
     search_fields = ["name", "service__name"]
     autocomplete_fields = ["service"]
     list_select_related = ["service"]
@@ -85,7 +121,8 @@ class BoardAdmin(admin.ModelAdmin):
 
 
 @admin.register(BoardMembership)
-class BoardMembershipAdmin(admin.ModelAdmin):
+class BoardMembershipAdmin(HistoryAdmin):
+    locked_on_change = ("board",)
     list_display = [
         "person",
         "board",
@@ -101,12 +138,19 @@ class BoardMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(HistoryAdmin):
     list_display = ["name", "job_title", "agency", "service", "email", "user", "is_active"]
     list_filter = ["service", "is_active", "agency"]
     search_fields = ["name", "job_title", "agency", "email"]
     autocomplete_fields = ["service", "user"]
     list_select_related = ["service", "user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.owns_records():
+            # Their actions and recommendations would follow them into the other service.
+            return [*fields, "service"]
+        return fields
 
 
 @admin.register(Inspectorate)
@@ -246,7 +290,7 @@ class RecommendationInline(admin.StackedInline):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):
+class InspectionAdmin(HistoryAdmin):
     list_display = [
         "__str__",
         "service",
@@ -271,6 +315,23 @@ class InspectionAdmin(admin.ModelAdmin):
         ),
     ]
     inlines = [StandardRatingInline, FindingInline, RecommendationInline]
+    locked_on_change = ("service",)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and (obj.ratings.exists() or obj.findings.exists()):
+            return [*fields, "framework"]  # its ratings and findings are of this framework
+        return fields
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Recommendation:
+            return super().save_formset(request, form, formset, change)
+        for rec in formset.save(commit=False):
+            services.recommendation_save(recommendation=rec, by=request.user)
+        for rec in formset.deleted_objects:
+            rec.delete()
+        formset.save_m2m()
+        return None
 
     @admin.display(description="Computed and published, side by side")
     def score_comparison(self, obj):
@@ -306,7 +367,8 @@ class KeyQuestionResultInline(admin.TabularInline):
 
 
 @admin.register(StandardRating)
-class StandardRatingAdmin(admin.ModelAdmin):
+class StandardRatingAdmin(HistoryAdmin):
+    locked_on_change = ("inspection",)
     list_display = ["inspection", "standard", "level"]
     list_filter = ["level__name", "standard__framework"]
     search_fields = [
@@ -321,7 +383,8 @@ class StandardRatingAdmin(admin.ModelAdmin):
 
 
 @admin.register(KeyQuestionResult)
-class KeyQuestionResultAdmin(admin.ModelAdmin):
+class KeyQuestionResultAdmin(HistoryAdmin):
+    locked_on_change = ("rating",)
     list_display = ["key_question", "percent", "rating"]
     search_fields = ["key_question__text"]
     autocomplete_fields = ["rating", "key_question"]
@@ -334,7 +397,8 @@ class KeyQuestionResultAdmin(admin.ModelAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
+class FindingAdmin(HistoryAdmin):
+    locked_on_change = ("inspection",)
     list_display = ["__str__", "inspection", "kind"]
     list_filter = ["kind", "standard__code"]
     search_fields = ["text", "inspection__title", "inspection__service__name"]
@@ -348,8 +412,29 @@ class ThemeAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class RecommendationAdminForm(forms.ModelForm):
+    """The findings and standards behind a recommendation are its own inspection's."""
+
+    def clean(self):
+        data = super().clean()
+        inspection = data.get("inspection") or (
+            self.instance.inspection if self.instance.inspection_id else None
+        )
+        if inspection is None:
+            return data
+        findings = data.get("findings") or []
+        if any(f.inspection_id != inspection.pk for f in findings):
+            self.add_error("findings", "Choose findings of this recommendation's inspection.")
+        standards = data.get("standards") or []
+        if any(s.framework_id != inspection.framework_id for s in standards):
+            self.add_error("standards", "Choose standards of the inspection's framework.")
+        return data
+
+
 @admin.register(Recommendation)
-class RecommendationAdmin(SimpleHistoryAdmin):
+class RecommendationAdmin(HistoryAdmin):
+    form = RecommendationAdminForm
+    locked_on_change = ("inspection",)
     list_display = ["number", "short_text", "inspection", "board_owner", "response", "status"]
     list_filter = ["status", "response", "themes", "inspection__service"]
     search_fields = ["text", "addressee", "inspection__title", "inspection__service__name"]
@@ -373,3 +458,6 @@ class RecommendationAdmin(SimpleHistoryAdmin):
     @admin.display(description="Text")
     def short_text(self, obj):
         return obj.text[:80]
+
+    def save_model(self, request, obj, form, change):
+        services.recommendation_save(recommendation=obj, by=request.user)

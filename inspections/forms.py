@@ -12,7 +12,7 @@ from django.template.defaultfilters import filesizeformat
 
 from inspections.models import Framework, Service
 from inspections.services import service_named
-from yjtracker.forms import GDSForm, IdModelChoiceField
+from yjtracker.forms import REAL_DATE, GDSForm, IdModelChoiceField, TextField
 from yjtracker.ids import parse_id
 
 
@@ -47,10 +47,11 @@ class PreviewForm(GDSForm):
 
     service = IdModelChoiceField(queryset=Service.objects.none(), empty_label="Choose")
     framework = IdModelChoiceField(queryset=Framework.objects.all(), empty_label="Choose")
-    title = forms.CharField(max_length=200, required=False, label="Title (optional)")
+    title = TextField(kind="inspection_title", required=False, label="Title (optional)", rows=None)
     fieldwork_start = forms.DateField(
         required=False,
         label="Fieldwork started",
+        error_messages={"invalid": REAL_DATE},
         widget=forms.DateInput(
             attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
         ),
@@ -113,12 +114,10 @@ class PreviewForm(GDSForm):
                 "text": f"rec_{i}_text",
             }
             self.fields[names["number"]] = forms.IntegerField(min_value=1, label="Number")
-            self.fields[names["addressee"]] = forms.CharField(
-                required=False, max_length=300, label="Addressed to"
+            self.fields[names["addressee"]] = TextField(
+                kind="addressee", required=False, label="Addressed to", rows=None
             )
-            self.fields[names["text"]] = forms.CharField(
-                label="Text", widget=forms.Textarea(attrs={"rows": 3})
-            )
+            self.fields[names["text"]] = TextField(kind="recommendation_text", label="Text")
             self.recommendation_fields.append(names)
         if not self.is_bound:
             self.initial.update(self._initial(parsed, guess))

@@ -7,6 +7,7 @@ loaded from data files in `inspections/frameworks/`; nothing here names a standa
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
@@ -14,6 +15,21 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from inspections import rules
+
+
+def moved(instance, field: str) -> bool:
+    """Whether the foreign key `field` (its attname, e.g. "service_id") of a saved record
+    differs from the stored one: a record never moves to another service, inspection, plan
+    or board once created (the admin shows these read-only; forms call `clean`)."""
+    if instance.pk is None:
+        return False
+    stored = type(instance)._default_manager.filter(pk=instance.pk).values_list(field, flat=True)
+    return bool(stored) and stored[0] != getattr(instance, field)
+
+
+def refuse_move(instance, field: str, message: str) -> None:
+    if moved(instance, f"{field}_id"):
+        raise ValidationError({field: message})
 
 
 class Region(models.Model):
@@ -71,6 +87,8 @@ class ServiceRole(models.Model):
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(max_length=20, choices=Role.choices)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["service__name", "user__username"]
         constraints = [
@@ -89,8 +107,14 @@ class Board(models.Model):
         max_length=200, help_text="e.g. Knowsley Youth Justice Management Board"
     )
 
+    history = HistoricalRecords()
+
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        super().clean()
+        refuse_move(self, "service", "A board cannot move to another service.")
 
 
 class PersonQuerySet(models.QuerySet):
@@ -138,6 +162,26 @@ class Person(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.job_title})" if self.job_title else self.name
 
+    def owns_records(self) -> bool:
+        """Whether anything of the service's record names them: actions, recommendations,
+        board memberships."""
+        return self.pk is not None and (
+            self.owned_actions.exists()
+            or self.owned_recommendations.exists()
+            or self.board_memberships.exists()
+        )
+
+    def clean(self):
+        super().clean()
+        if moved(self, "service_id") and self.owns_records():
+            raise ValidationError(
+                {
+                    "service": "This person owns actions, recommendations or a board seat "
+                    "in their service: they cannot move to another service. Add them to the "
+                    "other service as a new person instead."
+                }
+            )
+
 
 class BoardMembership(models.Model):
     class BoardRole(models.TextChoices):
@@ -154,6 +198,8 @@ class BoardMembership(models.Model):
     active_from = models.DateField(null=True, blank=True)
     active_to = models.DateField(null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["board", "board_role", "person__name"]
         constraints = [
@@ -168,6 +214,12 @@ class BoardMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.get_board_role_display()}"
+
+    def clean(self):
+        super().clean()
+        refuse_move(self, "board", "A membership cannot move to another board.")
+        if self.board_id and self.person_id and self.person.service_id != self.board.service_id:
+            raise ValidationError({"person": "Choose a person from the board's own service."})
 
 
 # --- Frameworks ---------------------------------------------------------------------
@@ -350,6 +402,7 @@ class Inspection(models.Model):
     )
     is_example = models.BooleanField(default=False, help_text="Demonstration data.")
 
+    history = HistoricalRecords()
     objects = InspectionQuerySet.as_manager()
 
     class Meta:
@@ -363,6 +416,22 @@ class Inspection(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("inspection_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        refuse_move(self, "service", "An inspection cannot move to another service.")
+        if moved(self, "framework_id") and (self.ratings.exists() or self.findings.exists()):
+            raise ValidationError(
+                {"framework": "The inspection has ratings or findings under its framework."}
+            )
+        if (
+            self.published_rating_id
+            and self.framework_id
+            and self.published_rating.framework_id != self.framework_id
+        ):
+            raise ValidationError(
+                {"published_rating": "Choose a rating of the inspection's framework."}
+            )
 
     def score_summary(self) -> rules.ScoreSummary:
         """Computed score and rating next to the published ones (uses prefetched ratings)."""
@@ -396,6 +465,8 @@ class StandardRating(models.Model):
         help_text="As published. Leave blank for 'not rated'.",
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["inspection", "standard__order"]
         constraints = [
@@ -408,6 +479,17 @@ class StandardRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.standard.code}: {self.level or 'Not rated'}"
+
+    def clean(self):
+        super().clean()
+        refuse_move(self, "inspection", "A rating cannot move to another inspection.")
+        if not self.inspection_id:
+            return
+        framework_id = self.inspection.framework_id
+        if self.standard_id and self.standard.framework_id != framework_id:
+            raise ValidationError({"standard": "Choose a standard of the inspection's framework."})
+        if self.level_id and self.level.framework_id != framework_id:
+            raise ValidationError({"level": "Choose a rating of the inspection's framework."})
 
     def computed_level(self):
         """The level the key questions give (None when not case-based or no results)."""
@@ -427,6 +509,8 @@ class KeyQuestionResult(models.Model):
         validators=[MaxValueValidator(100, "A percentage must be between 0 and 100.")],
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["rating", "key_question__order"]
         constraints = [
@@ -443,6 +527,16 @@ class KeyQuestionResult(models.Model):
     def __str__(self) -> str:
         return f"{self.key_question}: {self.percent}%"
 
+    def clean(self):
+        super().clean()
+        refuse_move(self, "rating", "A result cannot move to another rating.")
+        if (
+            self.rating_id
+            and self.key_question_id
+            and self.key_question.standard_id != self.rating.standard_id
+        ):
+            raise ValidationError({"key_question": "Choose a key question of the rated standard."})
+
 
 class Finding(models.Model):
     class Kind(models.TextChoices):
@@ -455,11 +549,23 @@ class Finding(models.Model):
     text = models.TextField()
     order = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["inspection", "standard__order", "kind", "order"]
 
     def __str__(self) -> str:
         return f"{self.standard.code} {self.get_kind_display()}: {self.text[:60]}"
+
+    def clean(self):
+        super().clean()
+        refuse_move(self, "inspection", "A finding cannot move to another inspection.")
+        if (
+            self.inspection_id
+            and self.standard_id
+            and self.standard.framework_id != self.inspection.framework_id
+        ):
+            raise ValidationError({"standard": "Choose a standard of the inspection's framework."})
 
 
 class Theme(models.Model):
@@ -537,6 +643,16 @@ class Recommendation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("recommendation_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        refuse_move(self, "inspection", "A recommendation cannot move to another inspection.")
+        if (
+            self.inspection_id
+            and self.board_owner_id
+            and self.board_owner.service_id != self.inspection.service_id
+        ):
+            raise ValidationError({"board_owner": "Choose a board owner from this service."})
 
     @property
     def service_id(self) -> int:

@@ -1,10 +1,15 @@
-"""Writes for inspections: saving an imported report as one inspection, in one transaction."""
+"""Writes for inspections: saving an imported report as one inspection, in one transaction,
+and an administrator's entry of a recommendation (the admin's one door for it).
+
+Every record saved here names the acting user in its field history (`attributed`), so an
+import from the command line is attributed as one from the page is.
+"""
 
 from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from inspections import permissions as perms
@@ -18,6 +23,8 @@ from inspections.models import (
     Service,
     StandardRating,
 )
+from yjtracker import limits
+from yjtracker.history import attributed
 
 NOT_RATED = "Not rated"
 
@@ -64,9 +71,17 @@ def inspection_import(
     ratings: dict[str, str] | None = None,
     key_questions: dict[str, list[int | None]] | None = None,
     recommendations: list[dict] | None = None,
+    reason: str = "Imported from the published report.",
 ) -> Inspection:
     """Save a reviewed import. Values the reviewer confirmed override the parsed ones;
-    findings come from the parse. Refuses a duplicate, and unknown standards or ratings."""
+    findings come from the parse. Refuses a duplicate, and unknown standards or ratings.
+    Every row's history names `by`, with `reason` (e.g. who ran the command)."""
+
+    def create(model, **fields):
+        obj = model(**fields)
+        attributed(obj, by, reason).save()
+        return obj
+
     perms.require(
         perms.can_administer(by, service.pk), "Only an administrator of the service can import."
     )
@@ -80,6 +95,9 @@ def inspection_import(
         raise ValidationError(
             f"This inspection is already recorded as “{duplicate}” (number {duplicate.pk})."
         )
+    limits.check(inspection_title=title or None)
+    for row in recommendations if recommendations is not None else []:
+        limits.check(recommendation_text=row.get("text"), addressee=row.get("addressee") or None)
     levels = {lv.name: lv for lv in framework.levels.all()}
     standards = {s.code: s for s in framework.standards.prefetch_related("key_questions")}
 
@@ -93,7 +111,8 @@ def inspection_import(
     if not title:
         year = published_on.year if published_on else "undated"
         title = f"{framework.inspectorate.short_name} inspection of {service} ({year})"
-    inspection = Inspection.objects.create(
+    inspection = create(
+        Inspection,
         service=service,
         framework=framework,
         title=title,
@@ -118,7 +137,8 @@ def inspection_import(
             raise ValidationError(
                 f"Standard {row['code']} ({row.get('name')}) is not part of {framework}."
             )
-        rating = StandardRating.objects.create(
+        rating = create(
+            StandardRating,
             inspection=inspection,
             standard=standard,
             level=level(ratings.get(row["code"], row.get("rating"))),
@@ -129,16 +149,19 @@ def inspection_import(
         questions = list(standard.key_questions.all())
         for question, percent in zip(questions, percents, strict=False):
             if percent is not None:
-                KeyQuestionResult.objects.create(
-                    rating=rating, key_question=question, percent=percent
-                )
+                create(KeyQuestionResult, rating=rating, key_question=question, percent=percent)
         for kind, key in (
             (Finding.Kind.STRENGTH, "strengths"),
             (Finding.Kind.AREA_FOR_IMPROVEMENT, "areas_for_improvement"),
         ):
             for position, text in enumerate(row.get(key, [])):
-                Finding.objects.create(
-                    inspection=inspection, standard=standard, kind=kind, text=text, order=position
+                create(
+                    Finding,
+                    inspection=inspection,
+                    standard=standard,
+                    kind=kind,
+                    text=text,
+                    order=position,
                 )
     numbers = set()
     for row in (
@@ -147,10 +170,43 @@ def inspection_import(
         if row["number"] in numbers:
             raise ValidationError(f"Recommendation number {row['number']} is used twice.")
         numbers.add(row["number"])
-        Recommendation.objects.create(
+        create(
+            Recommendation,
             inspection=inspection,
             number=row["number"],
             addressee=row.get("addressee") or "",
             text=row["text"],
         )
     return inspection
+
+
+# Fields of a recommendation that only the workflow (`actions.services`) moves.
+WORKFLOW_FIELDS = ("status", "closure_summary", "inspection_id")
+
+
+@transaction.atomic
+def recommendation_save(*, recommendation: Recommendation, by) -> Recommendation:
+    """Save an administrator's entry of a recommendation: number, text, addressee, response
+    and board owner. Its status and closure summary move only through the workflow, where
+    each move leaves its Transition; it never moves to another inspection; its board owner
+    is someone of the same service."""
+    rec = recommendation
+    service_id = Inspection.objects.values_list("service_id", flat=True).get(pk=rec.inspection_id)
+    perms.require(
+        perms.can_administer(by, service_id),
+        "Only an administrator of the service can enter its recommendations.",
+    )
+    if rec.pk is not None:
+        stored = Recommendation.objects.select_for_update().get(pk=rec.pk)
+        moved = [f for f in WORKFLOW_FIELDS if getattr(stored, f) != getattr(rec, f)]
+        if moved:
+            raise PermissionDenied(
+                "A recommendation's status, closure summary and inspection change only "
+                "through the workflow."
+            )
+    elif rec.status != Recommendation.Status.OPEN or rec.closure_summary:
+        raise PermissionDenied("A new recommendation starts open, without a closure summary.")
+    if rec.board_owner_id is not None and rec.board_owner.service_id != service_id:
+        raise ValidationError({"board_owner": "Choose a board owner from this service."})
+    attributed(rec, by).save()
+    return rec

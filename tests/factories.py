@@ -56,3 +56,22 @@ def make_recommendation(
         number = (inspection.recommendations.count() or 0) + 1
     fields.setdefault("text", f"Recommendation text {number}")
     return Recommendation.objects.create(inspection=inspection, number=number, **fields)
+
+
+# --- The Knowsley demo's records, by the numbers people use --------------------------------
+
+
+def knowsley_rec(number: int) -> Recommendation:
+    return Recommendation.objects.get(inspection__service__slug="knowsley", number=number)
+
+
+def knowsley_action(reference: str):
+    """Action "2.1" of the Knowsley demo: recommendation 2, action 1."""
+    from actions.models import Action  # tests of inspections alone never need it
+
+    rec, number = (int(n) for n in reference.split("."))
+    return Action.objects.get(
+        plan__recommendation__inspection__service__slug="knowsley",
+        plan__recommendation__number=rec,
+        number=number,
+    )

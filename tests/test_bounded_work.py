@@ -95,12 +95,12 @@ def test_a_damaged_pdf_still_gets_its_own_message(tight_limits):
 def test_past_the_render_limit_a_download_gets_a_429_with_retry_after(
     client, manager, knowsley_demo, settings
 ):
-    from yjtracker import limits
+    from yjtracker import render_slots
 
     settings.RENDER_CONCURRENCY = 2
     client.force_login(manager)
     url = reverse("board_pack", args=[knowsley_demo.pk])
-    with limits.render_slot() as first, limits.render_slot() as second:
+    with render_slots.render_slot() as first, render_slots.render_slot() as second:
         assert first and second
         busy = client.get(url, {"format": "xlsx"})
         assert busy.status_code == 429

@@ -1,10 +1,19 @@
-"""The shared form base (every form renders with the GOV.UK template pack) and a choice of
-record that reads ids strictly."""
+"""The shared form base (every form renders with the GOV.UK template pack), a choice of
+record that reads ids strictly, bounded free text, and the GOV.UK date input with messages
+a person can act on."""
 
+import datetime
+
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from django import forms
+from django.core.validators import RegexValidator
 
+from yjtracker import limits
 from yjtracker.ids import parse_id
+
+REAL_DATE = "Enter a real date"
+FOUR_DIGIT_YEAR = "Enter a real date, with the year as 4 numbers, for example 2026"
 
 
 class GDSForm(forms.Form):
@@ -37,3 +46,50 @@ class IdModelChoiceField(forms.ModelChoiceField):
                 self.error_messages["invalid_choice"], code="invalid_choice"
             )
         return super().to_python(value)
+
+
+class TextField(forms.CharField):
+    """Free text with its limit from `yjtracker.limits` (by field kind), refused with the
+    limit's own message. The browser is not told the limit: a `maxlength` would cut pasted
+    text short without saying so."""
+
+    def __init__(self, *, kind: str, rows: int | None = 3, **kwargs):
+        kwargs.setdefault("max_length", limits.LIMITS[kind])
+        if rows is not None:
+            kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        super().__init__(**kwargs)
+        self.error_messages["max_length"] = limits.message(kind, self.max_length)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
+def _digits(pattern: str, message: str) -> RegexValidator:
+    return RegexValidator(rf"\A[0-9]{pattern}\Z", message)
+
+
+class DateField(DateInputField):
+    """The GOV.UK date input (day, month and year boxes). A date that cannot be ("31 2
+    2027", a year of 20 digits, "²") reads "Enter a real date", never Python's words or a
+    server error."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        day, month, year = self.fields
+        day.validators = [_digits("{1,2}", REAL_DATE)]
+        month.validators = [_digits("{1,2}", REAL_DATE)]
+        year.validators = [_digits("{4}", FOUR_DIGIT_YEAR)]
+        for box in self.fields:
+            box.max_length = None  # the validators above bound the length
+        self.error_messages["invalid"] = REAL_DATE
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except (ValueError, OverflowError) as error:
+            raise forms.ValidationError(REAL_DATE, code="invalid") from error

@@ -1,70 +1,70 @@
-"""At most RENDER_CONCURRENCY PDF/XLSX renders at once in one process.
+"""How long free text may be, written once for forms and services alike.
 
-A board pack as PDF takes seconds of CPU and tens of megabytes; a few people pressing the
-button together must not starve every other page of the worker. Past the limit the
-person gets a 429 page saying to try again shortly, with a `Retry-After` header, instead of
-waiting in a queue that a proxy would time out anyway.
+A 22,000-character update once turned a two-page board pack into six. Each kind of text
+has a limit generous for its purpose; forms refuse more with the same plain-English
+message the services give (`too_long`), and nothing is cut short silently.
 """
 
 from __future__ import annotations
 
-import functools
-import threading
-from contextlib import contextmanager
+from django.core.exceptions import ValidationError
 
-from django.conf import settings
-from django.shortcuts import render
+TITLE = 300  # an action's or evidence's title (the column's own size)
+NARRATIVE = 5_000  # a progress update's narrative
+LONG_TEXT = 5_000  # an action's details, a closure summary
+REASON = 2_000  # reasons, recovery steps, comments, decisions, measures of success
 
-_lock = threading.Lock()
-_slots: threading.BoundedSemaphore | None = None
-_size = 0
-
-
-def _semaphore() -> threading.BoundedSemaphore:
-    global _slots, _size
-    with _lock:
-        wanted = max(int(settings.RENDER_CONCURRENCY), 1)
-        if _slots is None or _size != wanted:
-            _slots, _size = threading.BoundedSemaphore(wanted), wanted
-        return _slots
-
-
-@contextmanager
-def render_slot():
-    """Yields True with a slot held, or False when every slot is taken."""
-    slots = _semaphore()
-    granted = slots.acquire(blocking=False)
-    try:
-        yield granted
-    finally:
-        if granted:
-            slots.release()
-
-
-def too_busy(request):
-    response = render(
-        request,
-        "429.html",
-        {"retry_after": settings.RENDER_RETRY_AFTER_SECONDS},
-        status=429,
-    )
-    response["Retry-After"] = str(settings.RENDER_RETRY_AFTER_SECONDS)
-    return response
+# What each field is called in a message ("The narrative must be ...").
+NOUNS = {
+    "title": "title",
+    "inspection_title": "title",
+    "evidence_title": "evidence title",
+    "narrative": "narrative",
+    "description": "details",
+    "summary": "closure summary",
+    "success_measure": "measure of success",
+    "reason": "reason",
+    "recovery_step": "recovery step",
+    "correction_reason": "reason for the correction",
+    "comments": "comments",
+    "comment": "comment",
+    "recommendation_text": "recommendation's text",
+    "addressee": "addressee",
+}
+LIMITS = {
+    "title": TITLE,
+    "inspection_title": 200,  # Inspection.title's column
+    "evidence_title": TITLE,
+    "narrative": NARRATIVE,
+    "description": LONG_TEXT,
+    "summary": LONG_TEXT,
+    "success_measure": REASON,
+    "reason": REASON,
+    "recovery_step": REASON,
+    "correction_reason": REASON,
+    "comments": REASON,
+    "comment": REASON,
+    "recommendation_text": LONG_TEXT,
+    "addressee": TITLE,
+}
 
 
-def bounded_renders(*, formats: set[str], parameter: str = "format"):
-    """Decorates a view whose ?format= chooses an expensive rendering."""
+def message(field: str, limit: int | None = None) -> str:
+    limit = limit or LIMITS[field]
+    return f"The {NOUNS.get(field, field.replace('_', ' '))} must be {limit:,} characters or fewer."
 
-    def decorate(view):
-        @functools.wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if request.GET.get(parameter) not in formats:
-                return view(request, *args, **kwargs)
-            with render_slot() as granted:
-                if not granted:
-                    return too_busy(request)
-                return view(request, *args, **kwargs)
 
-        return wrapper
+def too_long(**texts: str | None) -> dict[str, str]:
+    """{field: message} for each text longer than its field's limit (see LIMITS)."""
+    return {
+        field: message(field)
+        for field, text in texts.items()
+        if text is not None and len(text) > LIMITS[field]
+    }
 
-    return decorate
+
+def check(**texts: str | None) -> None:
+    """Raise a ValidationError naming each text over its limit (for services)."""
+    errors = too_long(**texts)
+    if errors:
+        raise ValidationError(errors)

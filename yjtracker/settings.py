@@ -146,6 +146,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Field history is a record to read: the admin never saves an earlier version again
+# (inspections.admin.HistoryAdmin refuses it too; docs/admin.md).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 LOGIN_URL = "login"  # allauth's sign-in page, under its usual name
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -292,7 +296,7 @@ REPORT_IMPORT_MAX_BYTES = env_int("REPORT_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 # A report's PDF is read in a child process with these limits (yjtracker.bounded).
 REPORT_PDF_MEMORY_MB = env_int("REPORT_PDF_MEMORY_MB", 1024)
 REPORT_PDF_SECONDS = env_int("REPORT_PDF_SECONDS", 60)
-# PDF and XLSX renders at once per process (yjtracker.limits); beyond them, a 429 page.
+# PDF and XLSX renders at once per process (yjtracker.render_slots); beyond them, a 429 page.
 RENDER_CONCURRENCY = env_int("RENDER_CONCURRENCY", 2)
 RENDER_RETRY_AFTER_SECONDS = env_int("RENDER_RETRY_AFTER_SECONDS", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

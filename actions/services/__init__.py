@@ -7,7 +7,7 @@ changes a status. By topic:
 
 - `lifecycle`: the moves allowed, and the helpers that make one with its Transition;
 - `plans`: drafting a plan and its actions, submission, approval and return;
-- `progress`: progress updates, evidence and due-date changes;
+- `progress`: progress updates and their corrections, evidence and due-date changes;
 - `closure`: proposal, sign-off, send-back and reopening;
 - `people`: a person's own settings (e-mail preferences).
 """
@@ -40,6 +40,7 @@ from actions.services.progress import (
     date_change_request,
     evidence_add,
     evidence_withdraw,
+    update_correct,
     update_log,
 )
 
@@ -65,5 +66,6 @@ __all__ = [
     "recommendation_reopen",
     "recommendation_send_back",
     "recommendation_sign_off",
+    "update_correct",
     "update_log",
 ]

@@ -16,6 +16,7 @@ from actions.services.lifecycle import (
 )
 from inspections import permissions as perms
 from inspections.models import Recommendation
+from yjtracker import limits
 
 
 @transaction.atomic
@@ -38,6 +39,7 @@ def recommendation_propose_closure(*, recommendation: Recommendation, by, summar
         )
     if not summary.strip():
         raise ValidationError({"summary": "Write a closure summary of the evidence."})
+    limits.check(summary=summary)
     if not Evidence.objects.filter(action__plan__recommendation=rec, withdrawn=False).exists():
         raise ValidationError("Attach evidence to at least one action before proposing closure.")
     rec.closure_summary = summary
@@ -56,6 +58,7 @@ def recommendation_sign_off(*, recommendation: Recommendation, by, comment: str 
         )
     if not rec.closure_summary.strip():
         raise ValidationError("A recommendation cannot be closed without a closure summary.")
+    limits.check(comment=comment)
     move_recommendation(rec, RecStatus.CLOSED, by=by, reason=comment)
     return rec
 
@@ -66,6 +69,7 @@ def recommendation_send_back(*, recommendation: Recommendation, by, reason: str)
     perms.require(perms.can_decide(by, rec), "Only the board chair can send back.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why the recommendation is not ready to close."})
+    limits.check(reason=reason)
     if rec.status != RecStatus.CLOSURE_PROPOSED:
         raise ValidationError("Only a recommendation proposed for closure can be sent back.")
     move_recommendation(rec, RecStatus.IN_PROGRESS, by=by, reason=reason)
@@ -78,6 +82,7 @@ def recommendation_reopen(*, recommendation: Recommendation, by, reason: str):
     perms.require(perms.can_decide(by, rec), "Only the board chair can reopen.")
     if not reason.strip():
         raise ValidationError({"reason": "Give a reason for reopening."})
+    limits.check(reason=reason)
     if rec.status != RecStatus.CLOSED:
         raise ValidationError("Only a closed recommendation can be reopened.")
     move_recommendation(rec, RecStatus.IN_PROGRESS, by=by, reason=reason)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from actions.models import Action, ActionPlan, Transition
 from inspections.models import Recommendation
+from yjtracker.history import attributed
 
 RecStatus = Recommendation.Status
 PlanStatus = ActionPlan.Status
@@ -51,7 +52,19 @@ class StaleEdit(ValidationError):
     """The record changed since the form was shown."""
 
 
-def log(*, recommendation, by, subject, from_status, to_status, reason="", action=None, at=None):
+def log(
+    *,
+    recommendation,
+    by,
+    subject,
+    from_status,
+    to_status,
+    reason="",
+    action=None,
+    at=None,
+    old_due_date=None,
+    new_due_date=None,
+):
     return Transition.objects.create(
         recommendation=recommendation,
         action=action,
@@ -59,6 +72,8 @@ def log(*, recommendation, by, subject, from_status, to_status, reason="", actio
         from_status=from_status,
         to_status=to_status,
         reason=reason,
+        old_due_date=old_due_date,
+        new_due_date=new_due_date,
         by=by,
         at=at or timezone.now(),
     )
@@ -79,6 +94,7 @@ def move_recommendation(rec: Recommendation, to: str, *, by, reason: str = "", a
     old = rec.status
     rec.status = to
     rec.version += 1
+    attributed(rec, by, reason or RECOMMENDATION_MOVES[(old, to)].capitalize() + ".")
     rec.save(update_fields=["status", "closure_summary", "version"])
     log(
         recommendation=rec,
@@ -102,6 +118,7 @@ def move_action(action: Action, to: str, *, by, reason: str = "", at=None) -> No
     old = action.status
     action.status = to
     action.version += 1
+    attributed(action, by, reason)
     action.save(update_fields=["status", "status_reason", "version"])
     log(
         recommendation=action.plan.recommendation,
@@ -124,6 +141,7 @@ def move_plan(plan: ActionPlan, to: str, *, by, reason: str = "", at=None) -> No
     old = plan.status
     plan.status = to
     plan.version += 1
+    attributed(plan, by, reason)
     plan.save(update_fields=["status", "version"])
     log(
         recommendation=plan.recommendation,

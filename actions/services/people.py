@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from inspections.models import Person
+from yjtracker.history import attributed
 
 
 @transaction.atomic
@@ -15,5 +16,5 @@ def person_set_preferences(*, user, wants_digest: bool, wants_nudges: bool) -> l
         if (person.wants_digest, person.wants_nudges) != (wants_digest, wants_nudges):
             person.wants_digest = wants_digest
             person.wants_nudges = wants_nudges
-            person.save(update_fields=["wants_digest", "wants_nudges"])
+            attributed(person, user).save(update_fields=["wants_digest", "wants_nudges"])
     return people

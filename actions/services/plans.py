@@ -26,6 +26,8 @@ from actions.services.lifecycle import (
 )
 from inspections import permissions as perms
 from inspections.models import Person, Recommendation
+from yjtracker import limits
+from yjtracker.history import attributed
 
 
 @transaction.atomic
@@ -39,7 +41,8 @@ def plan_start(
     perms.require(perms.can_edit_plan(by, rec))
     if hasattr(rec, "plan"):
         raise ValidationError("This recommendation already has an action plan.")
-    plan = ActionPlan.objects.create(recommendation=rec, summary=summary, is_example=is_example)
+    plan = ActionPlan(recommendation=rec, summary=summary, is_example=is_example)
+    attributed(plan, by).save()
     log(
         recommendation=rec,
         by=by,
@@ -81,10 +84,11 @@ def action_add(
     _plan_is_editable(plan)
     if owner.service_id != rec.service_id:
         raise ValidationError({"owner": "Choose an owner from this service."})
+    limits.check(title=title, description=description, success_measure=success_measure)
     if due_date < start_date:
         raise ValidationError({"due_date": "The due date cannot be before the start date."})
     number = (plan.actions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    action = Action.objects.create(
+    action = Action(
         plan=plan,
         number=number,
         title=title,
@@ -95,6 +99,7 @@ def action_add(
         current_due_date=due_date,
         success_measure=success_measure,
     )
+    attributed(action, by).save()
     log(
         recommendation=rec,
         action=action,
@@ -130,6 +135,7 @@ def action_edit(
     _plan_is_editable(action.plan)
     if owner.service_id != rec.service_id:
         raise ValidationError({"owner": "Choose an owner from this service."})
+    limits.check(title=title, description=description, success_measure=success_measure)
     if due_date is not None and due_date != action.current_due_date:
         if action.plan.status not in (PlanStatus.DRAFT, PlanStatus.RETURNED):
             raise ValidationError(
@@ -152,7 +158,7 @@ def action_edit(
     action.start_date = start_date
     action.success_measure = success_measure
     action.version += 1
-    action.save()
+    attributed(action, by).save()
     return action
 
 
@@ -166,6 +172,7 @@ def action_cancel(*, action: Action, by, reason: str, superseded: bool = False) 
         )
     if not reason.strip():
         raise ValidationError({"reason": "Give a reason for cancelling the action."})
+    limits.check(reason=reason)
     action.status_reason = reason
     to = ActionStatus.SUPERSEDED if superseded else ActionStatus.CANCELLED
     move_action(action, to, by=by, reason=reason)
@@ -211,5 +218,6 @@ def plan_return(*, plan: ActionPlan, by, comments: str, expected_version: int | 
     check_version(plan, expected_version)
     if not comments.strip():
         raise ValidationError({"comments": "Say what needs to change before the plan is approved."})
+    limits.check(comments=comments)
     move_plan(plan, PlanStatus.RETURNED, by=by, reason=comments)
     return plan

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from actions import rules
 from actions.models import (
@@ -26,6 +27,55 @@ from actions.services.lifecycle import (
     move_action,
 )
 from inspections import permissions as perms
+from yjtracker import limits
+from yjtracker.history import attributed
+
+
+def _check_update(
+    action: Action,
+    *,
+    date: datetime.date,
+    narrative: str,
+    rag: str,
+    percent_complete: int,
+    reason: str,
+    recovery_step: str,
+    correcting: bool = False,
+) -> dict[str, str]:
+    """The lifecycle rules for progress on `action` (raised), and {field: message} for what
+    the update says."""
+    if action.plan.recommendation.status != RecStatus.IN_PROGRESS:
+        raise ValidationError(
+            (
+                "Corrections can be made only while the recommendation is in progress: if it "
+                "is closed or proposed for closure, the chair reopens it or sends it back first."
+            )
+            if correcting
+            else (
+                "Progress can be logged only while the recommendation is in progress (after "
+                "the chair approves the plan, and before closure is proposed)."
+            )
+        )
+    if action.status in (ActionStatus.CANCELLED, ActionStatus.SUPERSEDED):
+        raise ValidationError(
+            f"Action {action.reference} is {action.get_status_display().lower()}: it takes no "
+            "more updates."
+        )
+    errors = {}
+    if not narrative.strip():
+        errors["narrative"] = "Describe the progress made."
+    if not 0 <= percent_complete <= 100:
+        errors["percent_complete"] = "% complete must be between 0 and 100."
+    if rag not in RAG.values:
+        errors["rag"] = "Choose a RAG status."
+    errors |= rules.update_errors(
+        rag=rag, percent_complete=percent_complete, reason=reason, recovery_step=recovery_step
+    )
+    date_error = rules.update_date_error(action, date)
+    if date_error:
+        errors["date"] = date_error
+    errors |= limits.too_long(narrative=narrative, reason=reason, recovery_step=recovery_step)
+    return errors
 
 
 @transaction.atomic
@@ -39,50 +89,24 @@ def update_log(
     percent_complete: int,
     reason: str = "",
     recovery_step: str = "",
-    corrects: ProgressUpdate | None = None,
     created_at: datetime.datetime | None = None,
 ) -> ProgressUpdate:
     """Append a progress update. Blue (complete) completes the action."""
     action = lock(Action, action.pk)
-    rec = action.plan.recommendation
     perms.require(perms.can_update_action(by, action))
-    errors = {}
-    if rec.status != RecStatus.IN_PROGRESS:
-        raise ValidationError(
-            "Progress can be logged only while the recommendation is in progress (after the "
-            "chair approves the plan, and before closure is proposed)."
-        )
-    if action.status in (ActionStatus.CANCELLED, ActionStatus.SUPERSEDED):
-        raise ValidationError(
-            f"Action {action.reference} is {action.get_status_display().lower()}: it takes no "
-            "more updates."
-        )
-    if not narrative.strip():
-        errors["narrative"] = "Describe the progress made."
-    if not 0 <= percent_complete <= 100:
-        errors["percent_complete"] = "% complete must be between 0 and 100."
-    if rag not in RAG.values:
-        errors["rag"] = "Choose a RAG status."
-    errors |= rules.update_errors(
-        rag=rag, percent_complete=percent_complete, reason=reason, recovery_step=recovery_step
-    )
-    if date > timezone.localdate():
-        errors["date"] = "The date of an update cannot be in the future."
-    if corrects is not None and corrects.action_id != action.pk:
-        errors["corrects"] = "A correction must refer to an update of the same action."
-    if errors:
-        raise ValidationError(errors)
-    update = ProgressUpdate.objects.create(
-        action=action,
+    fields = dict(
         date=date,
         narrative=narrative,
         rag=rag,
         percent_complete=percent_complete,
         reason=reason,
         recovery_step=recovery_step,
-        corrects=corrects,
-        author=by,
-        created_at=created_at or timezone.now(),
+    )
+    errors = _check_update(action, **fields)
+    if errors:
+        raise ValidationError(errors)
+    update = ProgressUpdate.objects.create(
+        action=action, author=by, created_at=created_at or timezone.now(), **fields
     )
     if rag == RAG.BLUE:
         move_action(
@@ -95,6 +119,60 @@ def update_log(
     elif action.status == ActionStatus.COMPLETE:
         move_action(action, ActionStatus.IN_PROGRESS, by=by, reason="Update reopened the action.")
     return update
+
+
+@transaction.atomic
+def update_correct(
+    *,
+    update: ProgressUpdate,
+    by,
+    date: datetime.date,
+    narrative: str,
+    rag: str,
+    percent_complete: int,
+    correction_reason: str,
+    reason: str = "",
+    recovery_step: str = "",
+) -> ProgressUpdate:
+    """Correct an update: a new update that names the one it corrects and why. The
+    corrected one stays in the log, marked as corrected; the action's position is its
+    latest uncorrected update, and its status follows: an action completed by mistake is
+    in progress again (COMPLETE -> IN_PROGRESS, with the reason in its Transition)."""
+    action = lock(Action, update.action_id)
+    update = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
+    perms.require(perms.can_update_action(by, action))
+    fields = dict(
+        date=date,
+        narrative=narrative,
+        rag=rag,
+        percent_complete=percent_complete,
+        reason=reason,
+        recovery_step=recovery_step,
+    )
+    errors = _check_update(action, correcting=True, **fields)
+    if update.corrections.exists():
+        raise ValidationError(
+            "This update has already been corrected: correct the correction instead."
+        )
+    if not correction_reason.strip():
+        errors["correction_reason"] = "Say why the update is being corrected."
+    errors |= limits.too_long(correction_reason=correction_reason)
+    if errors:
+        raise ValidationError(errors)
+    correction = ProgressUpdate.objects.create(
+        action=action,
+        author=by,
+        corrects=update,
+        correction_reason=correction_reason,
+        **fields,
+    )
+    position = rules.position_update(action.updates.all())
+    why = f"Correction of the update of {date_format(update.date, 'j F Y')}: {correction_reason}"
+    if position is not None and position.rag == RAG.BLUE:
+        move_action(action, ActionStatus.COMPLETE, by=by, reason=why)
+    elif action.status != ActionStatus.IN_PROGRESS:
+        move_action(action, ActionStatus.IN_PROGRESS, by=by, reason=why)
+    return correction
 
 
 @transaction.atomic
@@ -113,6 +191,9 @@ def evidence_add(
     perms.require(perms.can_update_action(by, action))
     if not file and not link:
         raise ValidationError("Evidence needs a file or a link.")
+    if update is not None and update.action_id != action.pk:
+        raise ValidationError("Evidence can be attached only to an update of the same action.")
+    limits.check(evidence_title=title)
     if link:
         URLValidator(schemes=["http", "https"], message="Enter a web address starting https://")(
             link.strip()
@@ -129,7 +210,7 @@ def evidence_add(
     if file:
         evidence.size = file.size
         evidence.file.save("upload", file, save=False)
-    evidence.save()
+    attributed(evidence, by).save()
     return evidence
 
 
@@ -145,10 +226,11 @@ def date_change_request(
         raise ValidationError("Only an open action's date can change.")
     if not reason.strip():
         errors["reason"] = "Give a reason for the new date."
+    errors |= limits.too_long(reason=reason)
     if new_date == action.current_due_date:
         errors["new_date"] = "The new date is the same as the current due date."
     elif new_date < action.start_date:
-        errors["new_date"] = "The new date cannot be before the action's start date."
+        errors["new_date"] = rules.date_change_before_start(action)
     if action.date_changes.filter(status=DueDateChange.Status.PENDING).exists():
         errors["new_date"] = "A date change for this action is already awaiting the chair."
     if errors:
@@ -165,8 +247,10 @@ def date_change_request(
         action=action,
         by=by,
         subject=Transition.Subject.DUE_DATE,
-        from_status=action.current_due_date.isoformat(),
-        to_status=f"requested {new_date.isoformat()}",
+        from_status="",
+        to_status=DueDateChange.Status.PENDING,
+        old_due_date=action.current_due_date,
+        new_due_date=new_date,
         reason=reason,
     )
     return change
@@ -184,6 +268,7 @@ def date_change_decide(
         raise ValidationError("This date change has already been decided.")
     if not approve and not reason.strip():
         raise ValidationError({"reason": "Give a reason for declining the new date."})
+    limits.check(reason=reason)
     if approve and change.requested_due_date < action.start_date:
         raise ValidationError(
             "The requested date is now before the action's start date: decline it with a "
@@ -197,18 +282,17 @@ def date_change_decide(
     if approve:
         action.current_due_date = change.requested_due_date
         action.version += 1
+        attributed(action, by, reason or "New due date approved.")
         action.save(update_fields=["current_due_date", "version"])
     log(
         recommendation=rec,
         action=action,
         by=by,
         subject=Transition.Subject.DUE_DATE,
-        from_status=change.previous_due_date.isoformat(),
-        to_status=(
-            change.requested_due_date.isoformat()
-            if approve
-            else f"declined {change.requested_due_date.isoformat()}"
-        ),
+        from_status=DueDateChange.Status.PENDING,
+        to_status=change.status,
+        old_due_date=change.previous_due_date,
+        new_due_date=change.requested_due_date,
         reason=reason,
     )
     return change
@@ -224,7 +308,9 @@ def evidence_withdraw(*, evidence: Evidence, by, reason: str) -> Evidence:
         raise ValidationError("This evidence has already been withdrawn.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why the evidence is withdrawn."})
+    limits.check(reason=reason)
     evidence.withdrawn = True
     evidence.withdrawn_reason = reason
+    attributed(evidence, by, reason)
     evidence.save(update_fields=["withdrawn", "withdrawn_reason"])
     return evidence

@@ -21,12 +21,13 @@ from actions.filters import ActionFilter
 from actions.forms import (
     ActionForm,
     CancelActionForm,
+    CorrectionForm,
     DateChangeForm,
     EvidenceForm,
     ProgressUpdateForm,
     ReasonForm,
 )
-from actions.models import Action, ActionPlan, DueDateChange, Evidence
+from actions.models import Action, ActionPlan, DueDateChange, Evidence, ProgressUpdate
 from inspections import permissions as perms
 from inspections.models import Person, Recommendation
 
@@ -91,6 +92,9 @@ def _action_context(request, action: Action, **forms) -> dict:
         "update_form": forms.get("update_form") or ProgressUpdateForm(action=action),
         "evidence_form": forms.get("evidence_form") or EvidenceForm(auto_id=EVIDENCE_IDS),
         "date_form": forms.get("date_form") or DateChangeForm(auto_id=DATE_CHANGE_IDS),
+        "can_correct": can_update
+        and action.plan.recommendation.status == Recommendation.Status.IN_PROGRESS
+        and action.status not in (Action.Status.CANCELLED, Action.Status.SUPERSEDED),
     }
     return context
 
@@ -136,7 +140,7 @@ def _save_evidence(request, action, form, update=None):
         services.evidence_add(
             action=action,
             by=request.user,
-            title=data.get("evidence_title") or link,
+            title=data.get("evidence_title") or "",  # the link itself when there is none
             link=link,
             update=update,
         )
@@ -157,7 +161,6 @@ def update_create(request, pk: int):
             percent_complete=data["percent_complete"],
             reason=data["reason"],
             recovery_step=data["recovery_step"],
-            corrects=data["corrects"],
         )
         _save_evidence(request, action, form, update)  # refused evidence undoes the update
 
@@ -175,6 +178,50 @@ def evidence_create(request, pk: int):
         return redirect(action)
     context = _action_context(request, action, evidence_form=form)
     return render(request, "actions/action_detail.html", context, status=400)
+
+
+def update_correct(request, pk: int):
+    """Correct one update: a small form prefilled with its values, and why it was wrong."""
+    update = perms.get_for_user(
+        request.user,
+        ProgressUpdate.objects.select_related(
+            "author", "action__owner", "action__plan__recommendation__inspection__service"
+        ),
+        pk,
+        lambda user, update: perms.can_update_action(user, update.action),
+    )
+    action = update.action
+    form = CorrectionForm(request.POST or None, update=update, action=action)
+    corrected = submit(
+        request,
+        form,
+        lambda data: services.update_correct(
+            update=update,
+            by=request.user,
+            date=data["date"],
+            narrative=data["narrative"],
+            rag=data["rag"],
+            percent_complete=data["percent_complete"],
+            reason=data["reason"],
+            recovery_step=data["recovery_step"],
+            correction_reason=data["correction_reason"],
+        ),
+        f"Correction saved on action {action.reference}. The corrected update stays in the "
+        "log, marked as corrected.",
+    )
+    if corrected:
+        return redirect(f"{action.get_absolute_url()}#update-log")
+    return render(
+        request,
+        "actions/update_correct.html",
+        {
+            "form": form,
+            "update": update,
+            "action": action,
+            "already_corrected": update.corrections.select_related("author").first(),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def evidence_download(request, pk: int):
@@ -228,7 +275,7 @@ def evidence_withdraw(request, pk: int):
 @require_POST
 def date_change_create(request, pk: int):
     action = _get_action(request, pk, perms.can_update_action)
-    form = DateChangeForm(request.POST, auto_id=DATE_CHANGE_IDS)
+    form = DateChangeForm(request.POST, auto_id=DATE_CHANGE_IDS, action=action)
     requested = submit(
         request,
         form,

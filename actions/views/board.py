@@ -15,7 +15,7 @@ from actions import charts, exports, reports, rules
 from actions.models import Action, BoardMeeting, Measure
 from inspections import permissions as perms
 from inspections.models import Inspection, Recommendation, Service
-from yjtracker import limits
+from yjtracker import render_slots
 from yjtracker.ids import parse_id
 
 RecStatus = Recommendation.Status
@@ -82,7 +82,7 @@ def dashboard(request, pk: int):
     return render(request, "actions/dashboard.html", context)
 
 
-@limits.bounded_renders(formats={"pdf", "xlsx"})
+@render_slots.bounded_renders(formats={"pdf", "xlsx"})
 def board_pack(request, pk: int):
     """The board pack: printable page, or ?format=pdf|xlsx|csv; ?as_at=YYYY-MM-DD."""
     inspection = _get_inspection(request, pk)

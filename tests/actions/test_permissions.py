@@ -237,6 +237,19 @@ def update_action_2_1(demo: Demo) -> Built:
     }
 
 
+def correct_latest_update_on_2_1(demo: Demo) -> Built:
+    update = demo.action("2.1").updates.order_by("-date", "-created_at").first()
+    return {"pk": update.pk}, {
+        **date_fields("date", update.date),
+        "narrative": "Protocol agreed with one academy trust, not two.",
+        "rag": "amber",
+        "percent_complete": "30",
+        "reason": "One trust has not replied.",
+        "recovery_step": "The chair writes to the trust.",
+        "correction_reason": "The second trust had not signed.",
+    }
+
+
 def evidence_on_action_2_1(demo: Demo) -> Built:
     return {"pk": demo.action("2.1").pk}, {
         "evidence_title": "Protocol with the academy trusts",
@@ -413,6 +426,7 @@ ROUTES: dict[str, list[Case]] = {
     "propose_closure": write_with_form_page(propose_closure_of_4, MANAGER),
     # Progress on an action: managers, and the member who owns it.
     "update_create": [Case(update_action_2_1, "POST", knowsley_write(MANAGER, OWNER))],
+    "update_correct": write_with_form_page(correct_latest_update_on_2_1, MANAGER, OWNER),
     "evidence_create": [Case(evidence_on_action_2_1, "POST", knowsley_write(MANAGER, OWNER))],
     "evidence_withdraw": write_with_form_page(withdraw_evidence_on_2_1, MANAGER, OWNER),
     "date_change_create": [Case(new_date_for_action_2_1, "POST", knowsley_write(MANAGER, OWNER))],
@@ -505,7 +519,7 @@ def snapshot() -> dict:
     """Everything a write could change, to prove that nothing did."""
     return {
         "transitions": Transition.objects.count(),
-        "updates": ProgressUpdate.objects.count(),
+        "updates": list(ProgressUpdate.objects.values_list("pk", "corrects", "narrative")),
         "evidence": list(Evidence.objects.values_list("pk", "title", "withdrawn")),
         "date_changes": list(DueDateChange.objects.values_list("pk", "status")),
         "actions": list(

@@ -44,7 +44,6 @@ def update_data(day: datetime.date | None = None, **fields) -> dict:
         "percent_complete": 60,
         "reason": "",
         "recovery_step": "",
-        "corrects": "",
         "evidence_title": "",
         "evidence_link": "",
     }
@@ -155,47 +154,6 @@ def test_an_update_dated_in_the_future_is_refused(client, manager, action):
     assert "cannot be in the future" in page
     assert "Lead areas discussed with every board member." in page
     assert ProgressUpdate.objects.filter(action=action).count() == before
-
-
-def test_a_correction_refers_to_the_earlier_update_and_both_stay(client, manager, action):
-    client.force_login(manager)
-    first = post_update(client, action, percent_complete=70, narrative="Seven leads.")
-    assert first.status_code == 302
-    earlier = ProgressUpdate.objects.filter(action=action).latest()
-    earlier_fields = (earlier.date, earlier.narrative, earlier.rag, earlier.percent_complete)
-
-    response = post_update(
-        client,
-        action,
-        percent_complete=50,
-        narrative="Correction: five leads, not seven.",
-        corrects=earlier.pk,
-    )
-
-    assert response.status_code == 302
-    correction = ProgressUpdate.objects.filter(action=action).latest()
-    assert correction.corrects == earlier
-    earlier.refresh_from_db()
-    assert (earlier.date, earlier.narrative, earlier.rag, earlier.percent_complete) == (
-        earlier_fields
-    )
-    page = text(client.get(reverse("action_detail", args=[action.pk])))
-    assert "Seven leads." in page
-    assert "Correction: five leads, not seven." in page
-    assert f"Corrects the update of {earlier.date:%-d %B %Y}" in page
-
-
-def test_a_correction_cannot_refer_to_another_actions_update(
-    client, knowsley_demo, manager, action
-):
-    other = ProgressUpdate.objects.filter(action=action_ref(knowsley_demo, "2.1")).first()
-    client.force_login(manager)
-    before = ProgressUpdate.objects.count()
-
-    response = post_update(client, action, corrects=other.pk)
-
-    assert response.status_code == 400
-    assert ProgressUpdate.objects.count() == before
 
 
 # --- Overdue -----------------------------------------------------------------------------

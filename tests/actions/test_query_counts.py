@@ -63,14 +63,14 @@ class World:
     def _add_one_of_each(self) -> None:
         action = self.action("2.1")
         first = action.updates.order_by("date").first()
-        services.update_log(
-            action=action,
+        services.update_correct(
+            update=first,
             by=self.manager,
-            date=self.today,
-            narrative="Correction: the first notification was in March.",
+            date=first.date,
+            narrative="The first notification was in March.",
             rag=RAG.GREEN,
             percent_complete=30,
-            corrects=first,
+            correction_reason="The month was wrong.",
         )
         self._evidence(action)
         self._decided_date_change(action, approve=True)

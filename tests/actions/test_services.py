@@ -580,7 +580,8 @@ def test_a_date_change_is_decided_once(world, start, decision):
         assert action.current_due_date == (days(90) if approve else due_before[1])
         record = new_transitions(before, subject=Subject.DUE_DATE).get()
         assert record.by == world.chair
-        assert record.from_status == due_before[1].isoformat()
+        assert (record.from_status, record.to_status) == (DateStatus.PENDING, change.status)
+        assert (record.old_due_date, record.new_due_date) == (due_before[1], days(90))
         assert record.reason == "Agreed at the board."
     else:
         with pytest.raises(ValidationError) as refused:

@@ -437,32 +437,73 @@ def test_the_unsafe_template_check_would_catch_safe_and_autoescape_off():
     assert not UNSAFE_IN_TEMPLATES.search("{{ form.safe_field }} {{ value|safe_cell }}")
 
 
-def form_modules() -> list[Path]:
+FORM_MODULES = ("actions/forms.py", "inspections/forms.py", "yjtracker/forms.py")
+TAKES_EVERY_FIELD = re.compile(r"""fields\s*=\s*["']__all__["']|^\s*exclude\s*=""", re.M)
+
+
+def project_modules() -> list[Path]:
+    """Every Python module of the apps, where a form (or an admin's form) could be defined."""
     base = Path(settings.BASE_DIR)
-    return [base / "actions" / "forms.py", *sorted(base.glob("inspections/forms.py"))]
+    return sorted(
+        path
+        for app in ("actions", "inspections", "yjtracker")
+        for path in (base / app).rglob("*.py")
+        if "migrations" not in path.parts
+    )
+
+
+def test_the_form_check_reads_every_forms_module():
+    read = {str(path.relative_to(settings.BASE_DIR)) for path in project_modules()}
+    assert set(FORM_MODULES) <= read
 
 
 def test_no_form_takes_every_model_field():
     """Forms list their fields: a field added to a model is never writable by accident."""
     offenders = [
         str(path.relative_to(settings.BASE_DIR))
-        for path in form_modules()
-        if re.search(r"""fields\s*=\s*["']__all__["']""", path.read_text(encoding="utf-8"))
-        or re.search(r"^\s*exclude\s*=", path.read_text(encoding="utf-8"), re.M)
+        for path in project_modules()
+        if TAKES_EVERY_FIELD.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
 
 
-def test_every_model_form_in_actions_forms_names_its_fields():
+def test_the_every_field_check_would_catch_all_and_exclude():
+    assert TAKES_EVERY_FIELD.search('    class Meta:\n        fields = "__all__"\n')
+    assert TAKES_EVERY_FIELD.search("    class Meta:\n        exclude = ['owner']\n")
+    assert not TAKES_EVERY_FIELD.search('    fields = ["title", "owner"]\n')
+
+
+def model_forms() -> list[type]:
+    """Every ModelForm class defined in the project's modules."""
+    import importlib
+
     from django import forms
 
-    import actions.forms as module
+    found = []
+    for path in project_modules():
+        name = ".".join(path.relative_to(settings.BASE_DIR).with_suffix("").parts)
+        module = importlib.import_module(name)
+        found += [
+            obj
+            for obj in vars(module).values()
+            if isinstance(obj, type) and issubclass(obj, forms.ModelForm) and obj.__module__ == name
+        ]
+    return found
 
-    model_forms = [
-        obj
-        for obj in vars(module).values()
-        if isinstance(obj, type) and issubclass(obj, forms.ModelForm) and obj is not forms.ModelForm
-    ]
-    for form_class in model_forms:
-        fields = form_class._meta.fields
-        assert isinstance(fields, list | tuple), f"{form_class.__name__} lists no fields"
+
+def test_every_model_form_names_its_fields_or_takes_them_from_its_admin():
+    """A ModelForm lists its fields itself, or is an admin's form, whose fields the admin
+    lists (and whose read-only fields it leaves out)."""
+    from django.contrib import admin
+
+    forms_found = model_forms()
+    assert forms_found, "no ModelForm found: the check would pass without checking anything"
+    admin_forms = {model_admin.form for model_admin in admin.site._registry.values()}
+    for form_class in forms_found:
+        meta = getattr(form_class, "_meta", None)
+        fields = getattr(meta, "fields", None)
+        if form_class in admin_forms:
+            model_admin = next(a for a in admin.site._registry.values() if a.form is form_class)
+            assert model_admin.fields or model_admin.fieldsets, form_class.__name__
+        else:
+            assert isinstance(fields, list | tuple), f"{form_class.__name__} lists no fields"

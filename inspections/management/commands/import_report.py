@@ -1,11 +1,12 @@
 """Import a published inspection report (PDF or text) from the command line."""
 
 import datetime
+import getpass
 import json
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from inspections import services
@@ -29,7 +30,14 @@ class Command(BaseCommand):
             "--framework", help="Framework slug, when the report's framework is not recognised."
         )
         parser.add_argument(
-            "--user", default="", help="Username the import is recorded against (a superuser)."
+            "--by",
+            "--user",
+            dest="by",
+            default="",
+            metavar="USERNAME",
+            help="Who is importing: an active administrator of the service. Without it, the "
+            "import acts as an active superuser and records the operating-system user who ran "
+            "the command in every row's history.",
         )
 
     def handle(self, *args, **options):
@@ -79,12 +87,7 @@ class Command(BaseCommand):
                 f"The report's framework ({parsed['framework']}) is not loaded: name one with "
                 "--framework SLUG (e.g. hmip-youth-2018)."
             )
-        users = get_user_model().objects.filter(is_superuser=True, is_active=True)
-        if options["user"]:
-            users = users.filter(username=options["user"])
-        user = users.order_by("pk").first()
-        if user is None:
-            raise CommandError("No active superuser to record the import against (--user).")
+        user, reason = self._acting_user(options["by"], path=Path(options["file"]))
         fieldwork = parsed["fieldwork_start"]
         published = parsed["published"]
         try:
@@ -97,7 +100,34 @@ class Command(BaseCommand):
                 published_on=datetime.date.fromisoformat(published + "-01") if published else None,
                 overall_rating=parsed["overall_rating"],
                 score=parsed["score"],
+                reason=reason,
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
+        except PermissionDenied as error:
+            raise CommandError(f"{user} cannot import for {service}: {error}") from error
+        self.stdout.write(f"Recorded as imported by {user} ({reason})")
         self.stdout.write(self.style.SUCCESS(f"Saved inspection {inspection.pk}: {inspection}."))
+
+    def _acting_user(self, username: str, *, path: Path):
+        """The user the import is recorded against, and the history's change reason."""
+        users = get_user_model().objects.filter(is_active=True)
+        if username:
+            user = users.filter(username=username).first()
+            if user is None:
+                raise CommandError(f"No active user is called {username!r} (--by).")
+            return user, f"import_report {path.name}"
+        user = users.filter(is_superuser=True).order_by("pk").first()
+        if user is None:
+            raise CommandError("Say who is importing with --by USERNAME.")
+        return user, f"import_report run by OS user {os_user()} without --by: {path.name}"
+
+
+def os_user() -> str:
+    """The operating-system account running the command."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for the uid (e.g. a container)
+        import os
+
+        return f"uid {os.getuid()}"

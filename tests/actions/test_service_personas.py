@@ -1,0 +1,320 @@
+"""Every service function called directly, as every persona, with no page in front of it:
+the services hold the permission rules themselves, so removing a check inside one fails
+here even though the views check too.
+
+Each call is made from a state in which it is allowed for the right people (so a refusal
+is the permission's, not the lifecycle's): the allowed personas succeed and change the
+record; everyone else gets PermissionDenied and the record is unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from actions import services
+from actions.models import RAG, Action, ActionPlan, DueDateChange, Evidence, ProgressUpdate
+from inspections import services as inspection_services
+from inspections.importer.parse import parse_report
+from inspections.models import (
+    Inspection,
+    Person,
+    Recommendation,
+    Role,
+    StandardRating,
+)
+from tests import factories
+from tests.actions.test_permissions import PRESS_RELEASE, Demo, snapshot
+
+PERSONAS = ["viewer", "member", "member-owner", "manager", "chair", "administrator", "outsider"]
+EDITORS = {"manager", "administrator"}
+PROGRESS = EDITORS | {"member-owner"}
+CHAIR = {"chair"}
+ADMINISTRATORS = {"administrator"}
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+@pytest.fixture
+def people(knowsley_demo) -> dict:
+    """The personas as logins. The member owns action 2.1 (Education representative); a
+    second member owns nothing; the administrator is a service role, not a superuser."""
+    users = get_user_model().objects
+    knowsley = knowsley_demo.service
+    return {
+        "viewer": users.get(username="viewer"),
+        "member": factories.make_user("member2", service=knowsley, role=Role.MEMBER),
+        "member-owner": users.get(username="member"),
+        "manager": users.get(username="manager"),
+        "chair": users.get(username="chair"),
+        "administrator": factories.make_user(
+            "knowsley-admin", service=knowsley, role=Role.ADMINISTRATOR
+        ),
+        "outsider": users.get(username="sefton"),
+    }
+
+
+@pytest.fixture
+def demo(knowsley_demo) -> Demo:
+    return Demo(knowsley_demo)
+
+
+def whole_record() -> dict:
+    """The workflow's records, and what the inspection services write."""
+    return snapshot() | {
+        "inspections": Inspection.objects.count(),
+        "ratings": StandardRating.objects.count(),
+        "recommendation_fields": list(
+            Recommendation.objects.values_list("pk", "text", "addressee", "board_owner")
+        ),
+    }
+
+
+@dataclass
+class Call:
+    prepare: Callable  # demo -> subject, reached through the services as users would
+    run: Callable  # (subject, user) -> None
+    allowed: set[str]
+
+
+def _action(demo, reference="2.1") -> Action:
+    return demo.action(reference)
+
+
+def _update_on_2_1(demo) -> ProgressUpdate:
+    return services.update_log(
+        action=demo.action("2.1"),
+        by=demo.manager,
+        date=today(),
+        narrative="Two trusts signed.",
+        rag=RAG.GREEN,
+        percent_complete=60,
+    )
+
+
+def _link_on_2_1(demo) -> Evidence:
+    return services.evidence_add(
+        action=demo.action("2.1"), by=demo.manager, title="Minutes", link="https://x.org/m"
+    )
+
+
+def _new_knowsley_rec(demo) -> Recommendation:
+    return factories.make_recommendation(demo.inspection, number=7, text="Entered by hand.")
+
+
+def _import(parsed, user):
+    knowsley = Inspection.objects.get(service__slug="knowsley", fieldwork_start__isnull=False)
+    inspection_services.inspection_import(
+        parsed=parsed, service=knowsley.service, framework=knowsley.framework, by=user
+    )
+
+
+def _press_release(demo) -> dict:
+    return parse_report(PRESS_RELEASE.read_text(encoding="utf-8"))
+
+
+CALLS: dict[str, Call] = {
+    "plan_start": Call(
+        lambda d: d.open_recommendation(),
+        lambda rec, u: services.plan_start(recommendation=rec, by=u),
+        EDITORS,
+    ),
+    "action_add": Call(
+        lambda d: d.rec(2).plan,
+        lambda plan, u: services.action_add(
+            plan=plan,
+            by=u,
+            title="Meet the trusts each term",
+            owner=Person.objects.get(service=plan.recommendation.service_id, name="Chair"),
+            start_date=today(),
+            due_date=today() + datetime.timedelta(days=90),
+            success_measure="Minutes of each meeting.",
+        ),
+        EDITORS,
+    ),
+    "action_edit": Call(
+        _action,
+        lambda a, u: services.action_edit(
+            action=a,
+            by=u,
+            expected_version=a.version,
+            title="A clearer title",
+            owner=a.owner,
+            start_date=a.start_date,
+            success_measure=a.success_measure,
+        ),
+        EDITORS,
+    ),
+    "action_cancel": Call(
+        lambda d: d.action("2.2"),
+        lambda a, u: services.action_cancel(action=a, by=u, reason="Replaced."),
+        EDITORS,
+    ),
+    "plan_submit": Call(
+        lambda d: d.draft_plan(),
+        lambda plan, u: services.plan_submit(plan=plan, by=u),
+        EDITORS,
+    ),
+    "plan_approve": Call(
+        lambda d: d.rec(3).plan,
+        lambda plan, u: services.plan_approve(plan=plan, by=u),
+        CHAIR,
+    ),
+    "plan_return": Call(
+        lambda d: d.rec(3).plan,
+        lambda plan, u: services.plan_return(plan=plan, by=u, comments="Name a lead."),
+        CHAIR,
+    ),
+    "update_log": Call(
+        _action,
+        lambda a, u: services.update_log(
+            action=a, by=u, date=today(), narrative="Met.", rag=RAG.GREEN, percent_complete=50
+        ),
+        PROGRESS,
+    ),
+    "update_correct": Call(
+        _update_on_2_1,
+        lambda update, u: services.update_correct(
+            update=update,
+            by=u,
+            date=update.date,
+            narrative="One trust signed.",
+            rag=RAG.GREEN,
+            percent_complete=30,
+            correction_reason="Only one had signed.",
+        ),
+        PROGRESS,
+    ),
+    "evidence_add": Call(
+        _action,
+        lambda a, u: services.evidence_add(
+            action=a, by=u, title="Protocol", link="https://x.org/protocol"
+        ),
+        PROGRESS,
+    ),
+    "evidence_withdraw": Call(
+        _link_on_2_1,
+        lambda e, u: services.evidence_withdraw(evidence=e, by=u, reason="Wrong meeting."),
+        PROGRESS,
+    ),
+    "date_change_request": Call(
+        _action,
+        lambda a, u: services.date_change_request(
+            action=a,
+            by=u,
+            new_date=a.current_due_date + datetime.timedelta(days=30),
+            reason="The trusts meet later.",
+        ),
+        PROGRESS,
+    ),
+    "date_change_decide": Call(
+        lambda d: d.pending_date_change(),
+        lambda c, u: services.date_change_decide(change=c, by=u, approve=True),
+        CHAIR,
+    ),
+    "recommendation_propose_closure": Call(
+        lambda d: d.closable_recommendation(),
+        lambda rec, u: services.recommendation_propose_closure(
+            recommendation=rec, by=u, summary="Done, with evidence."
+        ),
+        EDITORS,
+    ),
+    "recommendation_sign_off": Call(
+        lambda d: d.closure_proposed(),
+        lambda rec, u: services.recommendation_sign_off(recommendation=rec, by=u),
+        CHAIR,
+    ),
+    "recommendation_send_back": Call(
+        lambda d: d.closure_proposed(),
+        lambda rec, u: services.recommendation_send_back(
+            recommendation=rec, by=u, reason="Show the effect."
+        ),
+        CHAIR,
+    ),
+    "recommendation_reopen": Call(
+        lambda d: d.closed(),
+        lambda rec, u: services.recommendation_reopen(
+            recommendation=rec, by=u, reason="It happened again."
+        ),
+        CHAIR,
+    ),
+    "inspection_import": Call(_press_release, _import, ADMINISTRATORS),
+    "recommendation_save": Call(
+        _new_knowsley_rec,
+        lambda rec, u: inspection_services.recommendation_save(recommendation=_edited(rec), by=u),
+        ADMINISTRATORS,
+    ),
+}
+
+
+def _edited(rec: Recommendation) -> Recommendation:
+    rec.addressee = "The Board (as written in the report)"
+    return rec
+
+
+def matrix() -> list:
+    return [
+        pytest.param(name, persona, id=f"{name}-{persona}")
+        for name in CALLS
+        for persona in PERSONAS
+    ]
+
+
+@pytest.mark.parametrize("name, persona", matrix())
+def test_each_service_allows_exactly_its_personas(demo, people, name, persona):
+    call = CALLS[name]
+    subject = call.prepare(demo)
+    user = people[persona]
+    before = whole_record()
+
+    if persona in call.allowed:
+        call.run(subject, user)
+        assert whole_record() != before, f"{name} as {persona} changed nothing"
+    else:
+        with pytest.raises(PermissionDenied):
+            call.run(subject, user)
+        assert whole_record() == before, f"{name} as {persona} was refused but wrote"
+
+
+def test_person_set_preferences_changes_only_the_callers_own_people(people):
+    member = people["member-owner"]
+    others = list(Person.objects.exclude(user=member).values_list("pk", "wants_digest"))
+
+    services.person_set_preferences(user=member, wants_digest=False, wants_nudges=False)
+
+    assert not Person.objects.filter(user=member, wants_digest=True).exists()
+    assert list(Person.objects.exclude(user=member).values_list("pk", "wants_digest")) == others
+
+
+def public_services() -> set[str]:
+    names = {n for n in services.__all__ if inspect.isfunction(getattr(services, n))}
+    names |= {
+        n
+        for n, f in vars(inspection_services).items()
+        if inspect.isfunction(f)
+        and f.__module__ == inspection_services.__name__
+        and not n.startswith("_")
+        and "by" in inspect.signature(f).parameters
+    }
+    return names
+
+
+def test_every_service_that_acts_for_someone_is_in_the_persona_matrix():
+    assert public_services() - set(CALLS) == {"person_set_preferences"}
+
+
+def test_the_matrix_reaches_a_state_where_each_call_is_allowed(demo, people):
+    """A sanity check on the fixtures: the states the matrix starts from are the ones the
+    lifecycle allows (a plan submitted for approval, closure proposed, and so on)."""
+    assert demo.rec(3).plan.status == ActionPlan.Status.SUBMITTED
+    assert demo.pending_date_change().status == DueDateChange.Status.PENDING
+    assert demo.action("2.1").owner.user == people["member-owner"]
