@@ -92,12 +92,37 @@ class Action(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     status_reason = models.TextField(blank=True, help_text="Why it was cancelled or superseded.")
     version = models.PositiveIntegerField(default=1)
+    # The current position: a copy of what the update log says (its latest entry), kept by
+    # `actions.services.progress.position_refresh` in the transaction that writes the log,
+    # so lists and the board read it without reading the log. Never edited by hand.
+    latest_update = models.ForeignKey(
+        "ProgressUpdate",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    latest_rag = models.CharField(
+        "latest RAG", max_length=10, choices=RAG.choices, blank=True, editable=False
+    )
+    latest_percent = models.PositiveSmallIntegerField(
+        "latest % complete", null=True, blank=True, editable=False
+    )
+    latest_update_date = models.DateField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["version"])
+    POSITION_FIELDS = ("latest_update", "latest_rag", "latest_percent", "latest_update_date")
+
+    history = HistoricalRecords(excluded_fields=["version", *POSITION_FIELDS])
     objects = ActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "number"]
+        indexes = [
+            # The lists sort by due date (and filter overdue) or by last update.
+            models.Index(fields=["current_due_date", "id"], name="action_due_idx"),
+            models.Index(fields=["latest_update_date", "id"], name="action_last_update_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(original_due_date__gte=models.F("start_date")),
@@ -146,6 +171,10 @@ class Action(models.Model):
 class ProgressUpdate(models.Model):
     """One dated entry in an action's log. Never edited: a correction is a new update."""
 
+    # An action's latest update is the first in this order (the one rule; see
+    # `actions.services.progress.position_refresh` and `actions.reports`).
+    LATEST_FIRST = ("-date", "-created_at", "-pk")
+
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
     date = models.DateField()
     narrative = models.TextField()
@@ -172,6 +201,11 @@ class ProgressUpdate(models.Model):
     class Meta:
         ordering = ["action", "-date", "-created_at"]
         get_latest_by = ["date", "created_at"]
+        indexes = [
+            models.Index(
+                fields=["action", "-date", "-created_at", "-id"], name="update_action_latest_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(percent_complete__gte=0) & Q(percent_complete__lte=100),

@@ -53,7 +53,7 @@ def rag_bucket(
 
 
 def filter_by_rag(actions: QuerySet[Action], bucket: str, today: datetime.date) -> QuerySet[Action]:
-    """`rag_bucket` as a filter: the actions it puts in `bucket` (needs `with_progress`)."""
+    """`rag_bucket` as a filter: the actions it puts in `bucket`."""
     open_now = Q(status__in=Action.OPEN_STATUSES)
     if bucket == "overdue":
         return actions.filter(open_now, current_due_date__lt=today)
@@ -63,7 +63,7 @@ def filter_by_rag(actions: QuerySet[Action], bucket: str, today: datetime.date) 
         return actions.filter(status__in=CLOSED_ACTION)
     current = actions.filter(open_now, current_due_date__gte=today)
     if bucket == "none":
-        return current.filter(latest_rag__isnull=True)
+        return current.filter(latest_rag="")
     return current.filter(latest_rag=bucket)
 
 

@@ -40,6 +40,7 @@ from actions.services.progress import (
     date_change_request,
     evidence_add,
     evidence_withdraw,
+    positions_refresh,
     update_log,
 )
 
@@ -61,6 +62,7 @@ __all__ = [
     "plan_return",
     "plan_start",
     "plan_submit",
+    "positions_refresh",
     "recommendation_propose_closure",
     "recommendation_reopen",
     "recommendation_send_back",

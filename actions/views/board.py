@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 
-from actions import charts, exports, reports, rules
+from actions import charts, exports, reports, rules, trend
 from actions.models import Action, BoardMeeting, Measure
 from inspections import permissions as perms
 from inspections.models import Inspection, Recommendation, Service
@@ -36,9 +36,8 @@ def _as_at(request) -> tuple[datetime.datetime | None, str]:
 
 
 def _board_context(request, inspection: Inspection, as_at) -> dict:
-    recs = Recommendation.objects.filter(inspection=inspection)
-    data = reports.load_board_data(recs, as_at)
-    positions = reports.position_from(data, as_at)
+    board = reports.read_board(Recommendation.objects.filter(inspection=inspection), as_at)
+    positions = board.positions
     measures = list(
         Measure.objects.filter(recommendation__inspection=inspection)
         .select_related("recommendation")
@@ -46,7 +45,7 @@ def _board_context(request, inspection: Inspection, as_at) -> dict:
     )
     return {
         "inspection": inspection,
-        "data": data,
+        "board": board,
         "positions": positions,
         "totals": reports.totals(positions),
         "rag_order": [(k, rules.RAG_LABELS[k]) for k in rules.RAG_ORDER],
@@ -69,7 +68,7 @@ def dashboard(request, pk: int):
     inspection = _get_inspection(request, pk)
     as_at, as_at_text = _as_at(request)
     context = _board_context(request, inspection, as_at)
-    points = reports.progress_over_time(context["data"]) if as_at is None else []
+    points = trend.progress_over_time(context["board"]) if as_at is None else []
     context.update(
         {
             "as_at_text": as_at_text,
@@ -94,7 +93,12 @@ def board_pack(request, pk: int):
         earlier = [m for m in context["meetings"] if m.date < meeting.date]
         start = reports.end_of_day(earlier[0].date) if earlier else None
         end = min(reports.end_of_day(meeting.date), as_at or timezone.now())
-        context["since"] = reports.since(context["data"], start, end)
+        board = (
+            context["board"]
+            if end == as_at
+            else reports.read_board(Recommendation.objects.filter(inspection=inspection), end)
+        )
+        context["since"] = reports.since(board, start)
         context["meeting"] = meeting
         context["previous_meeting"] = earlier[0] if earlier else None
     context["as_at_text"] = as_at_text
@@ -102,9 +106,8 @@ def board_pack(request, pk: int):
     fmt = request.GET.get("format", "")
     name = slugify(f"{inspection} board pack {as_at_text or timezone.localdate().isoformat()}")
     if fmt == "xlsx":
-        updates = context["data"].updates
         response = HttpResponse(
-            exports.xlsx_bytes(context["positions"], updates),
+            exports.xlsx_bytes(context["positions"], reports.updates_until(context["board"])),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
