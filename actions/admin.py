@@ -14,6 +14,7 @@ from actions.models import (
     CalendarFeed,
     DueDateChange,
     Evidence,
+    IssuedPack,
     Measure,
     MeasureReading,
     ProgressUpdate,
@@ -182,13 +183,24 @@ class MeasureReadingAdmin(admin.ModelAdmin):
 
 
 @admin.register(BoardMeeting)
-class BoardMeetingAdmin(admin.ModelAdmin):
+class BoardMeetingAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "board", "date"]
     list_filter = ["board"]
     search_fields = ["title", "notes", "board__name"]
     autocomplete_fields = ["board"]
     date_hierarchy = "date"
     list_select_related = ["board"]
+    exclude = ["version"]
+
+
+@admin.register(IssuedPack)
+class IssuedPackAdmin(ReadOnlyLogAdmin):
+    """Packs as issued to meetings: a record that never changes (downloads are on the
+    meeting's page, permission-checked)."""
+
+    list_display = ["__str__", "inspection", "issued_by", "issued_at", "xlsx_sha256"]
+    list_filter = ["meeting__board"]
+    list_select_related = ["meeting", "inspection", "issued_by"]
 
 
 @admin.register(Transition)

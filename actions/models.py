@@ -7,6 +7,7 @@ append-only logs.
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -371,20 +372,91 @@ class MeasureReading(models.Model):
         return f"{self.measure}: {self.value} on {self.date}"
 
 
+class BoardMeetingQuerySet(models.QuerySet):
+    def for_user(self, user) -> BoardMeetingQuerySet:
+        return self.filter(board__service__in=Service.objects.for_user(user))
+
+
 class BoardMeeting(models.Model):
+    """A dated meeting of a service's board. Chairs and managers schedule them in the app;
+    packs are issued to them (`IssuedPack`)."""
+
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="meetings")
     date = models.DateField()
     title = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+    objects = BoardMeetingQuerySet.as_manager()
 
     class Meta:
         ordering = ["board", "-date"]
         constraints = [
-            models.UniqueConstraint(fields=["board", "date"], name="one_meeting_per_board_date")
+            models.UniqueConstraint(
+                fields=["board", "date"],
+                name="one_meeting_per_board_date",
+                violation_error_message="The board already has a meeting on that date.",
+            )
         ]
 
     def __str__(self) -> str:
-        return self.title or f"{self.board} {self.date:%d %B %Y}"
+        return self.title or f"Board meeting, {self.date.day} {self.date:%B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meeting_detail", args=[self.pk])
+
+    @property
+    def service_id(self) -> int:
+        return self.board.service_id
+
+
+def issued_pack_upload_to(instance: IssuedPack, filename: str) -> str:
+    """A generated name; the download gives the file a readable name."""
+    import uuid
+
+    return f"packs/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{Path(filename).suffix}"
+
+
+class IssuedPackQuerySet(models.QuerySet):
+    def for_user(self, user) -> IssuedPackQuerySet:
+        return self.filter(meeting__board__service__in=Service.objects.for_user(user))
+
+
+class IssuedPack(models.Model):
+    """A board pack as issued to a meeting: its PDF and XLSX, rendered once, stored, never
+    changed, with their SHA-256 so anyone can check a copy against the record."""
+
+    meeting = models.ForeignKey(BoardMeeting, on_delete=models.PROTECT, related_name="packs")
+    inspection = models.ForeignKey(
+        "inspections.Inspection", on_delete=models.PROTECT, related_name="issued_packs"
+    )
+    as_at = models.DateTimeField(help_text="The moment the position in the pack was taken.")
+    since = models.DateTimeField(
+        null=True, blank=True, help_text='The start of its "what changed" section.'
+    )
+    protective_marking = models.CharField(max_length=30, blank=True)
+    pdf = models.FileField(upload_to=issued_pack_upload_to, blank=True)
+    pdf_sha256 = models.CharField("PDF SHA-256", max_length=64, blank=True)
+    xlsx = models.FileField(upload_to=issued_pack_upload_to)
+    xlsx_sha256 = models.CharField("XLSX SHA-256", max_length=64)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="packs_issued"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    objects = IssuedPackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+
+    def __str__(self) -> str:
+        issued = timezone.localtime(self.issued_at)
+        return f"Board pack for {self.meeting}, issued {issued.day} {issued:%B %Y %H:%M}"
+
+    @property
+    def service_id(self) -> int:
+        return self.meeting.service_id
 
 
 class Transition(models.Model):

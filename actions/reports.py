@@ -343,6 +343,28 @@ def totals(positions: list[RecommendationPosition]) -> dict[str, int]:
     return counts
 
 
+def at_a_glance(positions: list[RecommendationPosition]) -> dict:
+    """The dashboard's headline figures, from the same positions as its table."""
+    statuses = defaultdict(int)
+    for p in positions:
+        statuses[p.status] += 1
+    counts = totals(positions)
+    awaiting = {
+        "plans": sum(p.plan_status == ActionPlan.Status.SUBMITTED for p in positions),
+        "closures": sum(p.status == Recommendation.Status.CLOSURE_PROPOSED for p in positions),
+        "date_changes": sum(p.pending_date_changes for p in positions),
+    }
+    return {
+        "recommendations": [(s.value, s.label, statuses[s.value]) for s in Recommendation.Status],
+        "recommendations_total": len(positions),
+        "actions": [(key, RAG_LABELS[key], counts[key]) for key in RAG_ORDER],
+        "actions_total": sum(counts.values()),
+        "overdue": counts["overdue"],
+        "awaiting": awaiting,
+        "awaiting_total": sum(awaiting.values()),
+    }
+
+
 # --- What changed between two moments ------------------------------------------------------
 
 

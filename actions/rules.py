@@ -117,6 +117,15 @@ def is_completion(t: Transition) -> bool:
     return t.subject == Subject.ACTION and t.to_status == Action.Status.COMPLETE
 
 
+def _words(text: str) -> str:
+    """A date the log holds as YYYY-MM-DD text, in words ("3 March 2027")."""
+    try:
+        day = datetime.date.fromisoformat(text)
+    except ValueError:
+        return text
+    return f"{day.day} {day:%B %Y}"
+
+
 def decision_label(t: Transition) -> str:
     """A decision in plain words (never its reason: that is free text)."""
     if t.subject == Subject.PLAN:
@@ -126,7 +135,7 @@ def decision_label(t: Transition) -> str:
     if t.subject == Subject.DUE_DATE:
         if t.to_status.startswith("declined"):
             return f"New due date for action {t.action.reference} declined"
-        return f"New due date for action {t.action.reference} approved: {t.to_status}"
+        return f"New due date for action {t.action.reference} approved: {_words(t.to_status)}"
     if t.to_status == RecStatus.CLOSED:
         return "Closure signed off"
     if t.from_status == RecStatus.CLOSED:

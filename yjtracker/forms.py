@@ -1,6 +1,9 @@
-"""The shared form base (every form renders with the GOV.UK template pack) and a choice of
-record that reads ids strictly."""
+"""The shared form base (every form renders with the GOV.UK template pack), a choice of
+record that reads ids strictly, and GOV.UK's date input with plain-English errors."""
 
+import datetime
+
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 
@@ -37,3 +40,22 @@ class IdModelChoiceField(forms.ModelChoiceField):
                 self.error_messages["invalid_choice"], code="invalid_choice"
             )
         return super().to_python(value)
+
+
+class DayMonthYearField(DateInputField):
+    """GOV.UK's date input (day, month and year boxes) with plain-English messages: an
+    impossible date ("31 2 2027", a 20-digit year) reads "Enter a real date", never Python's
+    words, and never a server error."""
+
+    REAL_DATE = "Enter a real date, for example 27 3 2026."
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        if len(year) != 4:
+            raise forms.ValidationError("Enter the year as four digits, for example 2026.")
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except (ValueError, OverflowError) as impossible:
+            raise forms.ValidationError(self.REAL_DATE) from impossible

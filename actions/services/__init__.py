@@ -9,6 +9,7 @@ changes a status. By topic:
 - `plans`: drafting a plan and its actions, submission, approval and return;
 - `progress`: progress updates, evidence and due-date changes;
 - `closure`: proposal, sign-off, send-back and reopening;
+- `meetings`: board meetings, and packs issued to them;
 - `people`: a person's own settings (e-mail preferences).
 """
 
@@ -25,6 +26,7 @@ from actions.services.lifecycle import (
     STALE_MESSAGE,
     StaleEdit,
 )
+from actions.services.meetings import meeting_edit, meeting_schedule, pack_issue
 from actions.services.people import person_set_preferences
 from actions.services.plans import (
     action_add,
@@ -57,6 +59,9 @@ __all__ = [
     "date_change_request",
     "evidence_add",
     "evidence_withdraw",
+    "meeting_edit",
+    "meeting_schedule",
+    "pack_issue",
     "person_set_preferences",
     "plan_approve",
     "plan_return",
