@@ -84,6 +84,17 @@ class MeetingForm(GDSForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editing = editing
+
+    def clean(self):
+        data = super().clean()
+        if self.editing and data.get("version") is None:
+            # The version the person started from: without it a stale edit would go unseen.
+            self.add_error(None, "This page is out of date: open the meeting again.")
+        return data
+
     def clean_date(self):
         day = self.cleaned_data["date"]
         if day and not datetime.date(2000, 1, 1) <= day <= timezone.localdate().replace(

@@ -74,7 +74,7 @@ def _get_meeting(request, pk: int, rule=None) -> BoardMeeting:
 def meeting_edit(request, pk: int):
     meeting = _get_meeting(request, pk, perms.can_run_meetings)
     initial = {"date": meeting.date, "title": meeting.title, "version": meeting.version}
-    form = MeetingForm(request.POST or None, initial=initial)
+    form = MeetingForm(request.POST or None, initial=initial, editing=True)
     saved = submit(
         request,
         form,
