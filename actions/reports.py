@@ -140,14 +140,20 @@ def read_board(
             "inspection__service__name", "inspection", "number"
         )
     )
-    by_rec = {r.pk: r for r in recs}
+    plans = {}
+    for rec in recs:
+        if plan := getattr(rec, "plan", None):
+            plan.recommendation = rec
+            plans[plan.pk] = plan
     actions = list(
-        Action.objects.filter(plan__recommendation_id__in=by_rec)
-        .select_related("owner", "plan", "latest_update")
+        Action.objects.filter(plan_id__in=plans)
+        .select_related("owner", "latest_update")
         .order_by("plan__recommendation_id", "number")
     )
     for action in actions:
-        action.plan.recommendation = by_rec[action.plan.recommendation_id]
+        action.plan = plans[
+            action.plan_id
+        ]  # one plan object per plan, read with its recommendation
     if as_at is None:
         return _now(recs, actions)
     return _as_at(recs, actions, as_at)

@@ -82,6 +82,15 @@ def service(db):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: ids come back after a rolled-back test, so a
+    key made of ids could otherwise meet another test's value."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests don't need slow hashing; the product's own hashers are tested separately."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -372,3 +372,24 @@ def test_the_chart_labels_its_axes_and_starts_with_data(knowsley_demo, chair):
     )
     first_counts = [int(n) for n in re.findall(r">(\d+)</td>", rows[0][1])]
     assert sum(first_counts) > 0, "the first month shown has no actions"
+
+
+def test_the_history_of_changes_gives_dates_in_words(knowsley_demo, manager):
+    action = demo_action(knowsley_demo, "1.3")
+    new_start = action.start_date - 3 * DAY
+    services.action_edit(
+        action=action,
+        by=manager,
+        expected_version=action.version,
+        title=action.title,
+        owner=action.owner,
+        start_date=new_start,
+        success_measure=action.success_measure,
+        description=action.description,
+    )
+
+    page = text(signed_in(manager).get(reverse("action_detail", args=[action.pk])))
+
+    history = page[page.index("History of changes") :]
+    assert f"{new_start.day} {new_start:%B %Y}" in history
+    assert new_start.isoformat() not in history

@@ -70,3 +70,28 @@ def test_month_ends_cover_each_month_once_and_end_now():
     ]
     assert ends[0][1] == timezone.make_aware(datetime.datetime(2027, 1, 31, 23, 59, 59))
     assert ends[-1][1] == now
+
+
+def test_the_kept_chart_changes_when_an_update_changes_the_position(knowsley_demo, manager):
+    recs = Recommendation.objects.filter(inspection=knowsley_demo)
+    before = trend.progress_over_time(reports.read_board(recs))
+    action = Action.objects.get(plan__recommendation__in=recs, plan__recommendation__number=1,
+                                number=3)  # fmt: skip
+    assert action.latest_rag == RAG.GREEN
+
+    services.update_log(
+        action=action,
+        by=manager,
+        date=timezone.localdate(),
+        narrative="Slipping.",
+        rag=RAG.RED,
+        percent_complete=50,
+        reason="Two members left.",
+        recovery_step="Recruit two more.",
+    )
+    board = reports.read_board(recs)
+    after = trend.progress_over_time(board)
+
+    assert after[-1]["counts"]["red"] == before[-1]["counts"]["red"] + 1
+    assert after[:-1] == before[:-1], "past month ends do not change"
+    assert after == trend.replay(board)
