@@ -52,6 +52,8 @@ from django.urls import reverse  # noqa: E402
 
 from benchmarks.bench_board import bench_users, pick_inspections  # noqa: E402
 
+LOG = Path("/tmp/bench_load_gunicorn.log")  # noqa: S108 (outside the repository on purpose)
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -63,7 +65,8 @@ def session_cookie(user) -> str:
     """A signed-in session for `user`, as the sign-in page would make it."""
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    # The backend that signs people in (not axes's, which only throttles).
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
@@ -88,8 +91,8 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
         ],
         cwd=ROOT,
         env={**os.environ, **ENV},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=(log := open(LOG, "w")),  # noqa: SIM115 (kept open for the server's life)
+        stderr=log,
         start_new_session=True,
     )
     deadline = time.monotonic() + 60
@@ -195,7 +198,7 @@ def main(seconds: int, levels: list[int], workers: int) -> dict:
             for _ in range(3):  # warm up each worker
                 status = get(port, path, cookie)
             if status != 200:
-                raise SystemExit(f"{path} answered {status}")
+                raise SystemExit(f"{path} answered {status}: see {LOG}")
             results[name] = {}
             for level in levels:
                 r = run(port, path, cookie, level, seconds)
