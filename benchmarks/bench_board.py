@@ -306,8 +306,8 @@ def main(repeat: int, export_repeat: int) -> dict:
 
     app_pages = [k for k in results if not k.startswith("ref_")]
 
-    def ratio(a: str, b: str) -> float:
-        return round(results[a]["median_ms"] / max(results[b]["median_ms"], 0.01), 2)
+    def ratio(a: str, b: str, key: str = "median_ms") -> float:
+        return round(results[a][key] / max(results[b][key], 0.01), 2)
 
     checks = {
         "max_queries": max(results[k]["queries"] for k in app_pages),
@@ -321,13 +321,16 @@ def main(repeat: int, export_repeat: int) -> dict:
         "pdf_cold_vs_pack_page": ratio("board_pack_pdf_cold", "board_pack_html"),
         "national_list_vs_service_list": ratio("actions", "actions_service"),
     }
-    for name in (
-        "dashboard_large_vs_admin",
-        "dashboard_large_vs_typical",
-        "pdf_vs_pack_page",
-        "national_list_vs_service_list",
-    ):
+    pairs = {
+        "dashboard_large_vs_admin": ("dashboard_large", "ref_admin_actions"),
+        "dashboard_large_vs_typical": ("dashboard_large", "dashboard"),
+        "pdf_vs_pack_page": ("board_pack_pdf", "board_pack_html"),
+        "national_list_vs_service_list": ("actions", "actions_service"),
+    }
+    for name, (a, b) in pairs.items():
         checks[f"{name}_ok"] = checks[name] <= TARGETS[name]
+        # The same ratio of CPU time: steadier on a busy, shared machine (see the notes).
+        checks[f"{name}_cpu"] = ratio(a, b, "cpu_median_ms")
     print("targets:", ", ".join(f"{k}={v}" for k, v in checks.items()))
     figures = {
         "benchmark": "board_pages",
