@@ -24,6 +24,7 @@ from actions.models import (
     CalendarFeed,
     DueDateChange,
     Evidence,
+    IssuedPack,
     Measure,
     MeasureReading,
     ProgressUpdate,
@@ -274,6 +275,17 @@ class BoardMeetingAdmin(HistoryAdmin):
     date_hierarchy = "date"
     list_select_related = ["board"]
     locked_on_change = ("board",)
+    exclude = ["version"]
+
+
+@admin.register(IssuedPack)
+class IssuedPackAdmin(ReadOnlyLogAdmin):
+    """Packs as issued to meetings: a record that never changes (downloads are on the
+    meeting's page, permission-checked)."""
+
+    list_display = ["__str__", "inspection", "issued_by", "issued_at", "xlsx_sha256"]
+    list_filter = ["meeting__board"]
+    list_select_related = ["meeting", "inspection", "issued_by"]
 
 
 @admin.register(Transition)

@@ -32,38 +32,57 @@ class Bar:
     title: str
 
 
-def stacked_bars(points: list[dict], *, width: int = 640, height: int = 220) -> dict:
-    """Stacked bars of RAG counts per point ({"label", "counts"})."""
-    top = 10
-    bottom = 40
-    left = 36
+def nice_step(peak: int, ticks: int = 4) -> int:
+    """A round step (1, 2, 5, 10, 20, 50...) that covers `peak` in about `ticks` steps."""
+    raw = max(peak, 1) / ticks
+    magnitude = 10 ** max(len(str(int(raw))) - 1, 0)
+    for factor in (1, 2, 5, 10):
+        if factor * magnitude >= raw:
+            return factor * magnitude
+    return 10 * magnitude
+
+
+def stacked_bars(points: list[dict], *, width: int = 640, height: int = 260) -> dict:
+    """Stacked bars of RAG counts per point ({"label", "counts"}), with labelled axes: a
+    scale of actions up the side and the month end of each bar along the bottom."""
+    top, bottom, left, right = 12, 56, 58, 10
     plot_h = height - top - bottom
     n = max(len(points), 1)
-    slot = (width - left - 10) / n
+    slot = (width - left - right) / n
     bar_w = slot * 0.7
-    peak = max((sum(p["counts"].get(k, 0) for k in CHART_KEYS) for p in points), default=0) or 1
+    peak = max((sum(p["counts"].get(k, 0) for k in CHART_KEYS) for p in points), default=0)
+    step = nice_step(peak)
+    scale_top = max(step * -(-peak // step), step)
+    axis_y = top + plot_h
+    ticks = [
+        {"value": v, "y": axis_y - plot_h * v / scale_top} for v in range(0, scale_top + 1, step)
+    ]
     bars, labels = [], []
     for i, point in enumerate(points):
         x = left + i * slot + (slot - bar_w) / 2
-        y = top + plot_h
+        y = axis_y
         for key in CHART_KEYS:
             value = point["counts"].get(key, 0)
             if not value:
                 continue
-            h = plot_h * value / peak
+            h = plot_h * value / scale_top
             y -= h
             bars.append(
                 Bar(x, y, bar_w, h, RAG_FILLS[key], f"{point['label']}: {value} {RAG_LABELS[key]}")
             )
-        labels.append({"x": x + bar_w / 2, "y": height - bottom + 16, "text": point["label"]})
+        labels.append({"x": x + bar_w / 2, "y": axis_y + 16, "text": point["label"]})
     return {
         "width": width,
         "height": height,
         "bars": bars,
         "labels": labels,
-        "axis_y": top + plot_h,
+        "ticks": ticks,
+        "axis_y": axis_y,
         "left": left,
-        "peak": peak,
+        "right": width - right,
+        "top": top,
+        "y_title": {"x": 14, "y": top + plot_h / 2},
+        "x_title": {"x": left + (width - left - right) / 2, "y": height - 8},
         "legend": [(RAG_FILLS[k], RAG_LABELS[k]) for k in CHART_KEYS],
     }
 

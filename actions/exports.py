@@ -1,4 +1,4 @@
-"""Board pack downloads: XLSX (three sheets), CSV and PDF, from the same positions as the page.
+"""Board pack downloads: XLSX (three sheets, and an "About" sheet when asked), CSV and PDF, from the same positions as the page.
 
 Spreadsheet formula injection is neutralised: any text cell that a spreadsheet would read
 as a formula (starting with = + - @, tab or carriage return) is prefixed with a quote.
@@ -7,14 +7,18 @@ as a formula (starting with = + - @, tab or carriage return) is prefixed with a 
 from __future__ import annotations
 
 import csv
+import datetime
+import hashlib
 import io
 from pathlib import Path
 
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -68,22 +72,11 @@ def pack_rows(positions: list[RecommendationPosition]) -> dict[str, list[list]]:
             "Original due",
             "% complete",
             "Latest update",
+            "Why at risk or off track",
+            "Recovery step",
         ]
     ]
-    updates = [
-        [
-            "Inspection",
-            "Ref.",
-            "Date",
-            "RAG",
-            "% complete",
-            "Narrative",
-            "Author",
-            "Corrects",
-            "Correction reason",
-            "Corrected",
-        ]
-    ]
+    updates = [UPDATES_HEADER]
     for p in positions:
         rec = p.recommendation
         counts = p.counts
@@ -103,80 +96,136 @@ def pack_rows(positions: list[RecommendationPosition]) -> dict[str, list[list]]:
             ]
         )
         for a in p.actions:
-            ref = f"{rec.number}.{a.action.number}"
+            latest = a.latest
             actions.append(
                 [
                     str(rec.inspection),
-                    ref,
+                    a.reference,
                     a.action.title,
                     a.action.owner.name,
                     a.status_label,
                     ("rag", a.rag),
                     a.due_date,
                     a.action.original_due_date,
-                    a.latest.percent_complete if a.latest else None,
-                    a.latest.narrative if a.latest else "",
+                    latest.percent_complete if latest else None,
+                    latest.narrative if latest else "",
+                    latest.reason if latest else "",
+                    latest.recovery_step if latest else "",
                 ]
             )
     return {"Recommendations": recommendations, "Actions": actions, "Updates": updates}
 
 
-def xlsx_bytes(positions: list[RecommendationPosition], updates) -> bytes:
+UPDATES_HEADER = [
+    "Inspection",
+    "Ref.",
+    "Date",
+    "RAG",
+    "% complete",
+    "Narrative",
+    "Why at risk or off track",
+    "Recovery step",
+    "Author",
+    "Corrects",
+    "Correction reason",
+    "Corrected",
+]
+WIDE_COLUMNS = {"Recommendation", "Action", "Narrative", "Latest update"}
+MEDIUM_COLUMNS = {"Why at risk or off track", "Recovery step", "Inspection", "Awaiting the chair"}
+
+
+def xlsx_bytes(positions: list[RecommendationPosition], updates: list[dict], about=()) -> bytes:
+    """The pack as a workbook, written in openpyxl's write-only mode (rows are streamed, not
+    kept as cell objects). `updates` are `reports.updates_until` rows; `about` the lines of
+    the first sheet (title, position, protective marking)."""
     rows = pack_rows(positions)
-    corrected_by = {u.corrects_id: u for u in updates if u.corrects_id}
     for u in updates:
-        correction = corrected_by.get(u.pk)
         rows["Updates"].append(
             [
-                str(u.action.plan.recommendation.inspection),
-                u.action.reference,
-                u.date,
-                ("rag", u.rag),
-                u.percent_complete,
-                u.narrative,
-                str(u.author),
-                _update_ref(u.corrects) if u.corrects_id else "",
-                u.correction_reason,
-                f"Yes, by {_update_ref(correction)}" if correction else "",
+                str(u["inspection"]),
+                u["reference"],
+                u["date"],
+                ("rag", u["rag"]),
+                u["percent_complete"],
+                u["narrative"],
+                u["reason"],
+                u["recovery_step"],
+                u["author__username"],
+                _update_ref(u["corrects"]) if u["corrects"] else "",
+                u["correction_reason"],
+                f"Yes, by {_update_ref(u['corrected_by'])}" if u.get("corrected_by") else "",
             ]
         )
-    book = Workbook()
-    book.remove(book.active)
+    book = Workbook(write_only=True)
+    marking = next((line[1] for line in about if line[0] == "Protective marking"), "")
+    if about:
+        sheet = book.create_sheet("About")
+        sheet.column_dimensions["A"].width = 24
+        sheet.column_dimensions["B"].width = 80
+        _mark(sheet, marking)
+        for label, value in about:
+            sheet.append([_cell(sheet, label, bold=True), safe_cell(value)])
     header_fill = PatternFill("solid", fgColor="0B0C0C")
+    header_font = Font(bold=True, color="FFFFFF")
+    header_alignment = Alignment(wrap_text=True, vertical="top")
+    fills = {
+        rag: (PatternFill("solid", fgColor=fill), Font(bold=True, color=text))
+        for rag, (fill, text) in RAG_CELL_FILLS.items()
+    }
     for title, table in rows.items():
         sheet = book.create_sheet(title)
-        for r, row in enumerate(table, start=1):
-            for c, value in enumerate(row, start=1):
-                rag = None
+        sheet.freeze_panes = "C2"
+        _mark(sheet, marking)
+        for c, name in enumerate(table[0], start=1):
+            width = 40 if name in WIDE_COLUMNS else 24 if name in MEDIUM_COLUMNS else 14
+            sheet.column_dimensions[get_column_letter(c)].width = width
+        header = []
+        for name in table[0]:
+            cell = WriteOnlyCell(sheet, value=name)
+            cell.font, cell.fill, cell.alignment = header_font, header_fill, header_alignment
+            header.append(cell)
+        sheet.append(header)
+        for row in table[1:]:
+            out = []
+            for value in row:
                 if isinstance(value, tuple) and value[0] == "rag":
-                    rag = value[1]
-                    value = RAG_LABELS.get(rag, rag)
-                cell = sheet.cell(row=r, column=c, value=safe_cell(value))
-                if r == 1:
-                    cell.font = Font(bold=True, color="FFFFFF")
-                    cell.fill = header_fill
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
-                elif rag in RAG_CELL_FILLS:
-                    fill, text = RAG_CELL_FILLS[rag]
-                    cell.fill = PatternFill("solid", fgColor=fill)
-                    cell.font = Font(bold=True, color=text)
-                if hasattr(value, "isoformat") and r > 1:
+                    cell = WriteOnlyCell(sheet, value=RAG_LABELS.get(value[1], value[1]))
+                    if value[1] in fills:
+                        cell.fill, cell.font = fills[value[1]]
+                    out.append(cell)
+                elif isinstance(value, datetime.date):
+                    cell = WriteOnlyCell(sheet, value=value)
                     cell.number_format = "d mmm yyyy"
-        sheet.freeze_panes = "C2" if title != "Updates" else "C2"
-        for c in range(1, len(table[0]) + 1):
-            sheet.column_dimensions[get_column_letter(c)].width = 40 if c in (3, 6) else 16
+                    out.append(cell)
+                else:
+                    out.append(safe_cell(value))
+            sheet.append(out)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def _update_ref(update) -> str:
+def _update_ref(update: dict) -> str:
     """An update as a person finds it in the sheet: "2.1, 3 Mar 2026 (written 4 Mar 2026)"."""
-    written = timezone.localdate(update.created_at)
+    written = timezone.localdate(update["created_at"])
     return (
-        f"{update.action.reference}, {date_format(update.date, 'j M Y')} "
+        f"{update['reference']}, {date_format(update['date'], 'j M Y')} "
         f"(written {date_format(written, 'j M Y')})"
     )
+
+
+def _cell(sheet, value, *, bold=False):
+    cell = WriteOnlyCell(sheet, value=safe_cell(value))
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def _mark(sheet, marking: str) -> None:
+    """A protective marking at the top and bottom of every printed page."""
+    if marking:
+        sheet.oddHeader.center.text = marking
+        sheet.oddFooter.center.text = marking
 
 
 def csv_text(positions: list[RecommendationPosition]) -> str:
@@ -202,15 +251,34 @@ def pdf_available() -> bool:
 PDF_CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "pdf.css"
 
 
-def pdf_bytes(context: dict) -> bytes:
-    """Render the board pack to PDF. The stylesheet is read from disk, nothing is fetched."""
-    from weasyprint import HTML
+PDF_CACHE_SECONDS = 7 * 24 * 3600
 
+
+def pdf_bytes(context: dict) -> bytes:
+    """The board pack as PDF, reused while its content is the same.
+
+    The pack's HTML is rendered (cheap) and hashed; a PDF made from the same HTML before is
+    served from the cache. So a PDF is rebuilt exactly when what it shows changes: a new
+    update, decision, edit or reading, but also a new day (an action falls overdue, the
+    date printed on it), which a key made of the records' last change times would miss."""
     html = render_to_string(
         "actions/board_pack_pdf.html",
         # Our own stylesheet from disk, never user data.
         {**context, "pdf_css": mark_safe(PDF_CSS.read_text())},  # noqa: S308
     )
+    key = "board-pack-pdf:" + hashlib.sha256(html.encode()).hexdigest()
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = render_pdf(html)
+        cache.set(key, pdf, PDF_CACHE_SECONDS)
+    return pdf
+
+
+def render_pdf(html: str) -> bytes:
+    """The one place a PDF is rendered (seconds of CPU): bound concurrent renders here.
+    The stylesheet is inline and nothing is fetched."""
+    from weasyprint import HTML
+
     return HTML(string=html, url_fetcher=_no_fetch).write_pdf()
 
 

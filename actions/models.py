@@ -7,6 +7,7 @@ append-only logs.
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -96,12 +97,37 @@ class Action(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     status_reason = models.TextField(blank=True, help_text="Why it was cancelled or superseded.")
     version = models.PositiveIntegerField(default=1)
+    # The current position: a copy of what the update log says (its latest entry), kept by
+    # `actions.services.progress.position_refresh` in the transaction that writes the log,
+    # so lists and the board read it without reading the log. Never edited by hand.
+    latest_update = models.ForeignKey(
+        "ProgressUpdate",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    latest_rag = models.CharField(
+        "latest RAG", max_length=10, choices=RAG.choices, blank=True, editable=False
+    )
+    latest_percent = models.PositiveSmallIntegerField(
+        "latest % complete", null=True, blank=True, editable=False
+    )
+    latest_update_date = models.DateField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["version"])
+    POSITION_FIELDS = ("latest_update", "latest_rag", "latest_percent", "latest_update_date")
+
+    history = HistoricalRecords(excluded_fields=["version", *POSITION_FIELDS])
     objects = ActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "number"]
+        indexes = [
+            # The lists sort by due date (and filter overdue) or by last update.
+            models.Index(fields=["current_due_date", "id"], name="action_due_idx"),
+            models.Index(fields=["latest_update_date", "id"], name="action_last_update_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(original_due_date__gte=models.F("start_date")),
@@ -157,10 +183,24 @@ class ActionChildQuerySet(models.QuerySet):
         return self.filter(action__in=Action.objects.for_user(user))
 
 
+class ProgressUpdateQuerySet(ActionChildQuerySet):
+    def standing(self, until: datetime.datetime | None = None) -> ProgressUpdateQuerySet:
+        """Updates no correction had replaced by `until` (now if None): the ones that can be
+        an action's position, the first of them in `ProgressUpdate.LATEST_FIRST` order."""
+        corrections = ProgressUpdate.objects.filter(corrects_id=models.OuterRef("pk"))
+        if until is not None:
+            corrections = corrections.filter(created_at__lte=until)
+        return self.exclude(models.Exists(corrections))
+
+
 class ProgressUpdate(models.Model):
     """One dated entry in an action's log. Never edited: a correction is a new update that
     names the update it corrects and why; the corrected one stays in the log, marked as
     corrected, and no longer counts as the action's position."""
+
+    # An action's latest update is the first in this order (the one rule; see
+    # `actions.services.progress.positions_refresh` and `actions.reports`).
+    LATEST_FIRST = ("-date", "-created_at", "-pk")
 
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
     date = models.DateField()
@@ -188,11 +228,16 @@ class ProgressUpdate(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = ActionChildQuerySet.as_manager()
+    objects = ProgressUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["action", "-date", "-created_at"]
         get_latest_by = ["date", "created_at"]
+        indexes = [
+            models.Index(
+                fields=["action", "-date", "-created_at", "-id"], name="update_action_latest_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(corrects__isnull=True) | ~Q(correction_reason=""),
@@ -368,22 +413,91 @@ class MeasureReading(models.Model):
         refuse_move(self, "measure", "A reading cannot move to another measure.")
 
 
+class BoardMeetingQuerySet(models.QuerySet):
+    def for_user(self, user) -> BoardMeetingQuerySet:
+        return self.filter(board__service__in=Service.objects.for_user(user))
+
+
 class BoardMeeting(models.Model):
+    """A dated meeting of a service's board. Chairs and managers schedule them in the app;
+    packs are issued to them (`IssuedPack`)."""
+
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="meetings")
     date = models.DateField()
     title = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
+    objects = BoardMeetingQuerySet.as_manager()
 
     class Meta:
         ordering = ["board", "-date"]
         constraints = [
-            models.UniqueConstraint(fields=["board", "date"], name="one_meeting_per_board_date")
+            models.UniqueConstraint(
+                fields=["board", "date"],
+                name="one_meeting_per_board_date",
+                violation_error_message="The board already has a meeting on that date.",
+            )
         ]
 
     def __str__(self) -> str:
-        return self.title or f"{self.board} {self.date:%d %B %Y}"
+        return self.title or f"Board meeting, {self.date.day} {self.date:%B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meeting_detail", args=[self.pk])
+
+    @property
+    def service_id(self) -> int:
+        return self.board.service_id
+
+
+def issued_pack_upload_to(instance: IssuedPack, filename: str) -> str:
+    """A generated name; the download gives the file a readable name."""
+    import uuid
+
+    return f"packs/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{Path(filename).suffix}"
+
+
+class IssuedPackQuerySet(models.QuerySet):
+    def for_user(self, user) -> IssuedPackQuerySet:
+        return self.filter(meeting__board__service__in=Service.objects.for_user(user))
+
+
+class IssuedPack(models.Model):
+    """A board pack as issued to a meeting: its PDF and XLSX, rendered once, stored, never
+    changed, with their SHA-256 so anyone can check a copy against the record."""
+
+    meeting = models.ForeignKey(BoardMeeting, on_delete=models.PROTECT, related_name="packs")
+    inspection = models.ForeignKey(
+        "inspections.Inspection", on_delete=models.PROTECT, related_name="issued_packs"
+    )
+    as_at = models.DateTimeField(help_text="The moment the position in the pack was taken.")
+    since = models.DateTimeField(
+        null=True, blank=True, help_text='The start of its "what changed" section.'
+    )
+    protective_marking = models.CharField(max_length=30, blank=True)
+    pdf = models.FileField(upload_to=issued_pack_upload_to, blank=True)
+    pdf_sha256 = models.CharField("PDF SHA-256", max_length=64, blank=True)
+    xlsx = models.FileField(upload_to=issued_pack_upload_to)
+    xlsx_sha256 = models.CharField("XLSX SHA-256", max_length=64)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="packs_issued"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    objects = IssuedPackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+
+    def __str__(self) -> str:
+        issued = timezone.localtime(self.issued_at)
+        return f"Board pack for {self.meeting}, issued {issued.day} {issued:%B %Y %H:%M}"
+
+    @property
+    def service_id(self) -> int:
+        return self.meeting.service_id
 
     def clean(self):
         super().clean()

@@ -12,8 +12,9 @@
   an update dated before the work started (1 January 2019 on an action started in 2026)
   claims progress that cannot have been made, and would land in board packs and "since
   the last meeting" windows long closed.
-- Which update is an action's position (`position_update`): its latest update that no
-  correction has replaced.
+- Which update is an action's position: its latest (`ProgressUpdate.LATEST_FIRST`) that no
+  correction has replaced (`ProgressUpdate.objects.standing()`), copied onto the action by
+  `services.progress.positions_refresh` and read as at a moment by `reports`.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def rag_bucket(
 
 
 def filter_by_rag(actions: QuerySet[Action], bucket: str, today: datetime.date) -> QuerySet[Action]:
-    """`rag_bucket` as a filter: the actions it puts in `bucket` (needs `with_progress`)."""
+    """`rag_bucket` as a filter: the actions it puts in `bucket`."""
     open_now = Q(status__in=Action.OPEN_STATUSES)
     if bucket == "overdue":
         return actions.filter(open_now, current_due_date__lt=today)
@@ -73,7 +74,7 @@ def filter_by_rag(actions: QuerySet[Action], bucket: str, today: datetime.date) 
         return actions.filter(status__in=CLOSED_ACTION)
     current = actions.filter(open_now, current_due_date__gte=today)
     if bucket == "none":
-        return current.filter(latest_rag__isnull=True)
+        return current.filter(latest_rag="")
     return current.filter(latest_rag=bucket)
 
 
@@ -109,15 +110,6 @@ def date_change_before_start(action: Action) -> str:
         "The new date cannot be before the action's start date "
         f"({formats.date_format(action.start_date, 'j F Y')})."
     )
-
-
-def position_update(updates, *, until=None):
-    """The update that is an action's position: the latest by date (then by when it was
-    written) that no correction written by `until` has replaced. `updates`: one action's."""
-    rows = [u for u in updates if until is None or u.created_at <= until]
-    corrected = {u.corrects_id for u in rows if u.corrects_id}
-    current = [u for u in rows if u.pk not in corrected]
-    return max(current, key=lambda u: (u.date, u.created_at, u.pk), default=None)
 
 
 # --- Chair's decisions ------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from itertools import pairwise
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from actions.models import (
@@ -24,41 +24,21 @@ SOON_DAYS = 14
 STALE_DAYS = 30
 
 
-def _latest(field: str):
-    """`field` of the action's position update: its latest that no correction replaced
-    (`rules.position_update`, as a subquery)."""
-    return Subquery(
-        ProgressUpdate.objects.filter(action=OuterRef("pk"), corrections__isnull=True)
-        .order_by("-date", "-created_at", "-pk")
-        .values(field)[:1]
-    )
-
-
-def with_progress(actions: QuerySet[Action]) -> QuerySet[Action]:
-    """Annotate each action with its latest update's RAG, % and date (one query)."""
-    return actions.annotate(
-        latest_rag=_latest("rag"),
-        latest_percent=_latest("percent_complete"),
-        latest_update_date=_latest("date"),
-    )
-
-
 def display_rag(action: Action, today: datetime.date) -> str:
     """What a person sees: Overdue beats the last RAG; otherwise the latest update's."""
     return rag_bucket(
         status=action.status,
         due=action.current_due_date,
-        latest_rag=getattr(action, "latest_rag", None),
+        latest_rag=action.latest_rag,
         today=today,
     )
 
 
 def action_list(user) -> QuerySet[Action]:
-    return with_progress(
-        Action.objects.for_user(user).select_related(
-            "owner",
-            "plan__recommendation__inspection__service",
-        )
+    """Actions with what a list shows; the current position is on the action itself."""
+    return Action.objects.for_user(user).select_related(
+        "owner",
+        "plan__recommendation__inspection__service",
     )
 
 
@@ -128,7 +108,7 @@ def recommendation_page() -> QuerySet[Recommendation]:
         "measures__readings",
         Prefetch(
             "plan__actions",
-            queryset=with_progress(Action.objects.select_related("owner")).order_by("number"),
+            queryset=Action.objects.select_related("owner").order_by("number"),
         ),
     )
 
@@ -158,10 +138,8 @@ def timeline(recommendation: Recommendation) -> list[dict]:
 
 
 def action_page() -> QuerySet[Action]:
-    """The action page's record, with its latest progress (scope it with `for_user`)."""
-    return with_progress(
-        Action.objects.select_related("owner", "plan__recommendation__inspection__service")
-    )
+    """The action page's record (scope it with `for_user`)."""
+    return Action.objects.select_related("owner", "plan__recommendation__inspection__service")
 
 
 def action_updates(action: Action) -> list[ProgressUpdate]:

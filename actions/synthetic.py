@@ -40,6 +40,7 @@ from actions.models import (
     ProgressUpdate,
     Transition,
 )
+from actions.services.progress import positions_refresh
 from inspections.frameworks import load_framework
 from inspections.models import (
     Board,
@@ -200,6 +201,10 @@ class Rows:
         ]:
             # The through rows need the inspections' ids, so they are built when written.
             model.objects.bulk_create(rows(), batch_size=2000)
+        # Each action's current position, as the services keep it when they log an update.
+        ids = [a.pk for a in self.actions]
+        for i in range(0, len(ids), 2000):
+            positions_refresh(Action.objects.filter(pk__in=ids[i : i + 2000]))
 
 
 @dataclass

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from actions.views import account, board, recommendations
+from actions.views import account, board, meetings, recommendations
 from actions.views import actions as views
 
 urlpatterns = [
@@ -45,6 +45,23 @@ urlpatterns += [
     path("inspections/<id:pk>/board/", board.dashboard, name="dashboard"),
     path("inspections/<id:pk>/board-pack/", board.board_pack, name="board_pack"),
     path("overview/", board.overview, name="overview"),
+    path("boards/<id:pk>/meetings/", meetings.meeting_list, name="meeting_list"),
+    path("boards/<id:pk>/meetings/new/", meetings.meeting_create, name="meeting_create"),
+    path("meetings/<id:pk>/", meetings.meeting_detail, name="meeting_detail"),
+    path("meetings/<id:pk>/edit/", meetings.meeting_edit, name="meeting_edit"),
+    path("meetings/<id:pk>/issue/", meetings.pack_issue, name="pack_issue"),
+    path(
+        "packs/<id:pk>/pdf/",
+        meetings.issued_pack_download,
+        {"kind": "pdf"},
+        name="issued_pack_pdf",
+    ),
+    path(
+        "packs/<id:pk>/xlsx/",
+        meetings.issued_pack_download,
+        {"kind": "xlsx"},
+        name="issued_pack_xlsx",
+    ),
 ]
 
 urlpatterns += [

@@ -55,12 +55,13 @@ settings.STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Ratios of medians, measured side by side in one run (issue 13), and a query budget.
 TARGETS = {
     "max_queries": 15,
-    "dashboard_median_ms": 50,
-    "dashboard_vs_raw_sql": 3,
-    "xlsx_median_ms": 2000,
-    "pdf_median_ms": 5000,
+    "dashboard_large_vs_admin": 0.5,
+    "dashboard_large_vs_typical": 1.5,
+    "pdf_vs_pack_page": 3,
+    "national_list_vs_service_list": 1.2,
 }
 
 RAW_SQL = """
@@ -141,6 +142,31 @@ def measure_page(client: Client, url: str, repeat: int) -> dict:
     wall, cpu = timed(lambda: client.get(url), repeat)
     return {
         "url": url,
+        "queries": len(counter.statements),
+        "bytes": len(response.content),
+        **summary(wall, cpu),
+    }
+
+
+def measure_cold_pdf(client: Client, url: str, repeat: int) -> dict:
+    """The PDF when it must be rendered: the cache is emptied before each request."""
+    from django.core.cache import cache
+
+    url = url + "?format=pdf"
+
+    def cold():
+        cache.clear()
+        return client.get(url)
+
+    counter = QueryCounter()
+    cache.clear()
+    with connection.execute_wrapper(counter):
+        response = client.get(url)
+    if response.status_code != 200:
+        raise SystemExit(f"{url} answered {response.status_code}")
+    wall, cpu = timed(cold, repeat)
+    return {
+        "url": url + " (rendered each time)",
         "queries": len(counter.statements),
         "bytes": len(response.content),
         **summary(wall, cpu),
@@ -232,6 +258,11 @@ def main(repeat: int, export_repeat: int) -> dict:
         "dashboard": (user_client, reverse("dashboard", args=[typical.pk]), repeat),
         "dashboard_large": (user_client, reverse("dashboard", args=[big.pk]), repeat),
         "actions": (user_client, reverse("action_list"), repeat),
+        "actions_service": (
+            user_client,
+            reverse("action_list") + f"?service={big.service_id}",
+            repeat,
+        ),
         "actions_overdue": (user_client, reverse("action_list") + "?overdue=true", repeat),
         "actions_mine": (user_client, reverse("my_actions"), repeat),
         "recommendation": (
@@ -258,6 +289,12 @@ def main(repeat: int, export_repeat: int) -> dict:
             f"{name:>20}: {r['queries']:3d} queries  median {r['median_ms']:9.1f} ms  "
             f"p95 {r['p95_ms']:9.1f} ms  cpu {r['cpu_median_ms']:9.1f} ms  ({n} runs)  {url}"
         )
+    results["board_pack_pdf_cold"] = measure_cold_pdf(user_client, pack, export_repeat)
+    r = results["board_pack_pdf_cold"]
+    print(
+        f"{'board_pack_pdf_cold':>20}: {r['queries']:3d} queries  median {r['median_ms']:9.1f} ms  "
+        f"p95 {r['p95_ms']:9.1f} ms  cpu {r['cpu_median_ms']:9.1f} ms  (cache emptied each time)"
+    )
     results["ref_raw_sql"] = measure_raw_sql(typical, repeat)
     results["ref_raw_sql_large"] = measure_raw_sql(big, repeat)
     for name in ("ref_raw_sql", "ref_raw_sql_large"):
@@ -268,19 +305,32 @@ def main(repeat: int, export_repeat: int) -> dict:
         )
 
     app_pages = [k for k in results if not k.startswith("ref_")]
-    ratio = results["dashboard"]["median_ms"] / max(results["ref_raw_sql"]["median_ms"], 0.01)
+
+    def ratio(a: str, b: str, key: str = "median_ms") -> float:
+        return round(results[a][key] / max(results[b][key], 0.01), 2)
+
     checks = {
         "max_queries": max(results[k]["queries"] for k in app_pages),
         "queries_ok": all(results[k]["queries"] <= TARGETS["max_queries"] for k in app_pages),
         "dashboard_queries_same_typical_and_large": (
             results["dashboard"]["queries"] == results["dashboard_large"]["queries"]
         ),
-        "dashboard_median_ok": results["dashboard"]["median_ms"] <= TARGETS["dashboard_median_ms"],
-        "dashboard_vs_raw_sql": round(ratio, 1),
-        "dashboard_vs_raw_sql_ok": ratio <= TARGETS["dashboard_vs_raw_sql"],
-        "xlsx_ok": results["board_pack_xlsx"]["median_ms"] < TARGETS["xlsx_median_ms"],
-        "pdf_ok": results["board_pack_pdf"]["median_ms"] < TARGETS["pdf_median_ms"],
+        "dashboard_large_vs_admin": ratio("dashboard_large", "ref_admin_actions"),
+        "dashboard_large_vs_typical": ratio("dashboard_large", "dashboard"),
+        "pdf_vs_pack_page": ratio("board_pack_pdf", "board_pack_html"),
+        "pdf_cold_vs_pack_page": ratio("board_pack_pdf_cold", "board_pack_html"),
+        "national_list_vs_service_list": ratio("actions", "actions_service"),
     }
+    pairs = {
+        "dashboard_large_vs_admin": ("dashboard_large", "ref_admin_actions"),
+        "dashboard_large_vs_typical": ("dashboard_large", "dashboard"),
+        "pdf_vs_pack_page": ("board_pack_pdf", "board_pack_html"),
+        "national_list_vs_service_list": ("actions", "actions_service"),
+    }
+    for name, (a, b) in pairs.items():
+        checks[f"{name}_ok"] = checks[name] <= TARGETS[name]
+        # The same ratio of CPU time: steadier on a busy, shared machine (see the notes).
+        checks[f"{name}_cpu"] = ratio(a, b, "cpu_median_ms")
     print("targets:", ", ".join(f"{k}={v}" for k, v in checks.items()))
     figures = {
         "benchmark": "board_pages",

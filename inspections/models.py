@@ -53,6 +53,14 @@ class ServiceQuerySet(models.QuerySet):
         return self.filter(roles__user=user).distinct()
 
 
+class ProtectiveMarking(models.TextChoices):
+    """Government Security Classifications markings a board pack may carry."""
+
+    NONE = "", "None"
+    OFFICIAL = "OFFICIAL", "OFFICIAL"
+    OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE", "OFFICIAL-SENSITIVE"
+
+
 class Service(models.Model):
     """A youth offending / youth justice service of one local authority."""
 
@@ -60,6 +68,13 @@ class Service(models.Model):
     slug = models.SlugField(unique=True)
     local_authority = models.CharField(max_length=200, blank=True)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="services")
+    protective_marking = models.CharField(
+        max_length=30,
+        choices=ProtectiveMarking.choices,
+        blank=True,
+        default=ProtectiveMarking.NONE,
+        help_text="Printed at the top and bottom of the board pack (page, PDF and XLSX).",
+    )
 
     objects = ServiceQuerySet.as_manager()
 
@@ -99,6 +114,11 @@ class ServiceRole(models.Model):
         return f"{self.user} – {self.get_role_display()} of {self.service}"
 
 
+class BoardQuerySet(models.QuerySet):
+    def for_user(self, user) -> BoardQuerySet:
+        return self.filter(service__in=Service.objects.for_user(user))
+
+
 class Board(models.Model):
     """The service's management board (YJMB)."""
 
@@ -108,6 +128,7 @@ class Board(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = BoardQuerySet.as_manager()
 
     def __str__(self) -> str:
         return self.name

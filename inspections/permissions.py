@@ -18,6 +18,7 @@ from inspections.models import Role, Service, ServiceRole
 from yjtracker.ids import parse_id
 
 EDITOR_ROLES = {Role.ADMINISTRATOR, Role.MANAGER}
+MEETING_ROLES = {Role.ADMINISTRATOR, Role.MANAGER, Role.CHAIR}
 READ_ROLES = set(Role)
 DEFAULT_REFUSAL = "You do not have permission to do that."
 
@@ -66,6 +67,12 @@ def can_edit_plan(user, subject) -> bool:
 def can_decide(user, subject) -> bool:
     """Approve plans and date changes, sign off, send back and reopen: the chair only."""
     return role_in(user, subject) == Role.CHAIR
+
+
+def can_run_meetings(user, subject) -> bool:
+    """Schedule the board's meetings and issue packs to them: the chair, managers and
+    administrators."""
+    return role_in(user, subject) in MEETING_ROLES
 
 
 def can_administer(user, subject) -> bool:

@@ -89,8 +89,10 @@ def two_factor_not_required(settings):
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """allauth counts attempts in the cache: each test starts with none."""
+def empty_cache():
+    """Each test starts with an empty cache: allauth counts sign-in attempts in it, and ids
+    come back after a rolled-back test, so a key made of ids could otherwise meet another
+    test's value."""
     from django.core.cache import cache
 
     cache.clear()

@@ -21,7 +21,6 @@ from actions.models import (
     Transition,
 )
 from actions.rules import COMPLETIONS, DECISIONS, decision_label
-from actions.selectors import with_progress
 from inspections.models import BoardMembership, Person, Recommendation, Role, Service
 
 Kind = ReminderSent.Kind
@@ -139,7 +138,7 @@ def owner_reminders(*, today: datetime.date) -> list[Reminder]:
             last_activity__lte=today - datetime.timedelta(days=every), owner__wants_nudges=True
         )
     actions = (
-        with_progress(Action.objects.open())
+        Action.objects.open()
         .filter(plan__recommendation__status=Recommendation.Status.IN_PROGRESS)
         .filter(reachable("owner__"))
         .annotate(

@@ -9,6 +9,7 @@ changes a status. By topic:
 - `plans`: drafting a plan and its actions, submission, approval and return;
 - `progress`: progress updates and their corrections, evidence and due-date changes;
 - `closure`: proposal, sign-off, send-back and reopening;
+- `meetings`: board meetings, and packs issued to them;
 - `people`: a person's own settings (e-mail preferences).
 """
 
@@ -25,6 +26,7 @@ from actions.services.lifecycle import (
     STALE_MESSAGE,
     StaleEdit,
 )
+from actions.services.meetings import meeting_edit, meeting_schedule, pack_issue
 from actions.services.people import person_set_preferences
 from actions.services.plans import (
     action_add,
@@ -40,6 +42,7 @@ from actions.services.progress import (
     date_change_request,
     evidence_add,
     evidence_withdraw,
+    positions_refresh,
     update_correct,
     update_log,
 )
@@ -57,11 +60,15 @@ __all__ = [
     "date_change_request",
     "evidence_add",
     "evidence_withdraw",
+    "meeting_edit",
+    "meeting_schedule",
+    "pack_issue",
     "person_set_preferences",
     "plan_approve",
     "plan_return",
     "plan_start",
     "plan_submit",
+    "positions_refresh",
     "recommendation_propose_closure",
     "recommendation_reopen",
     "recommendation_send_back",

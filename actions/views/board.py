@@ -1,4 +1,11 @@
-"""The board's pages: dashboard, board pack (page, PDF, XLSX, CSV), meetings, overview."""
+"""The board's pages: dashboard, board pack (page, PDF, XLSX, CSV), overview.
+
+Both read the position now or as at the end of a past day (`?as_at=`, GOV.UK day, month
+and year boxes, or YYYY-MM-DD in links); the pack also says what changed since a meeting
+(`?since=<meeting>`, by default the last meeting before the position's day) or a day
+(`?since_date=`), up to the position shown. `?meeting=<id>` gives the pack for one meeting:
+as at its day once it has passed, and what changed since the meeting before it.
+"""
 
 from __future__ import annotations
 
@@ -6,124 +13,161 @@ import datetime
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 
-from actions import charts, exports, reports, rules
-from actions.models import Action, BoardMeeting, Measure
+from actions import charts, packs, reports, rules, trend
+from actions.board_forms import AsAtForm, PositionForm
+from actions.models import Action, BoardMeeting
 from inspections import permissions as perms
 from inspections.models import Inspection, Recommendation, Service
 from yjtracker import render_slots
 from yjtracker.ids import parse_id
 
 RecStatus = Recommendation.Status
+DATE_PARAMS = ("as_at", "since_date")
 
 
-def _as_at(request) -> tuple[datetime.datetime | None, str]:
-    """The "as at" date from the query string: None for now, or the end of that day."""
-    raw = request.GET.get("as_at", "").strip()
-    if not raw:
-        return None, ""
-    try:
-        day = datetime.date.fromisoformat(raw)
-    except ValueError:
-        messages.error(request, f"“{raw}” is not a date: showing the position now.")
-        return None, ""
-    if day >= timezone.localdate():
-        return None, ""
-    return reports.end_of_day(day), day.isoformat()
+def _form_data(query: QueryDict) -> QueryDict:
+    """The query string as the position form reads it: a date given as YYYY-MM-DD (as the
+    pages' own links carry it) becomes the three boxes."""
+    data = query.copy()
+    for name in DATE_PARAMS:
+        raw = data.pop(name, [""])[-1].strip()
+        if not raw:
+            continue
+        try:
+            day = datetime.date.fromisoformat(raw)
+        except ValueError:
+            day = None
+        parts = (day.day, day.month, day.year) if day else (raw, "", "")
+        for i, part in enumerate(parts):
+            data[f"{name}_{i}"] = str(part)
+    return data
 
 
-def _board_context(request, inspection: Inspection, as_at) -> dict:
-    recs = Recommendation.objects.filter(inspection=inspection)
-    data = reports.load_board_data(recs, as_at)
-    positions = reports.position_from(data, as_at)
-    measures = list(
-        Measure.objects.filter(recommendation__inspection=inspection)
-        .select_related("recommendation")
-        .prefetch_related("readings")
-    )
+def _position(request, inspection: Inspection, *, with_since: bool) -> dict:
+    """The position and "since" the page asks for; a bad value is shown on the form and the
+    position now is shown instead."""
+    today = timezone.localdate()
+    meetings = BoardMeeting.objects.filter(board__service=inspection.service_id).order_by("-date")
+    data = _form_data(request.GET)
+    asked = any(key.startswith(("as_at", "since")) for key in data)
+    form_class = PositionForm if with_since else AsAtForm
+    form = form_class(data if asked else None, meetings=meetings)
+    as_at_day = since = None
+    if asked and form.is_valid():
+        as_at_day = form.cleaned_data["as_at"]
+        if form.cleaned_data.get("since"):
+            since = packs.since_meeting(form.cleaned_data["since"])
+        elif form.cleaned_data.get("since_date"):
+            since = packs.since_day(form.cleaned_data["since_date"])
+    as_at = reports.end_of_day(as_at_day) if as_at_day and as_at_day < today else None
+    meeting = None
+    meeting_id = parse_id(request.GET.get("meeting", ""))
+    if meeting_id is not None:
+        meeting = meetings.filter(pk=meeting_id).first()
+    if meeting is not None:
+        # The pack for one meeting: since the meeting before it, as at its day once past.
+        previous = meetings.filter(date__lt=meeting.date).first()
+        since = packs.since_meeting(previous)
+        if meeting.date < today:
+            as_at = reports.end_of_day(meeting.date)
+    elif since is None and with_since and "since" not in data:
+        previous = meetings.filter(date__lt=as_at.date() if as_at else today).first()
+        if previous is not None:
+            since = packs.since_meeting(previous)
+            # The form shows the meeting chosen for the person.
+            if form.is_bound:
+                form.data = form.data.copy()
+                form.data["since"] = str(previous.pk)
+            else:
+                form.initial["since"] = previous.pk
     return {
-        "inspection": inspection,
-        "data": data,
-        "positions": positions,
-        "totals": reports.totals(positions),
-        "rag_order": [(k, rules.RAG_LABELS[k]) for k in rules.RAG_ORDER],
+        "form": form,
         "as_at": as_at,
-        "measures": [
-            {"measure": m, "chart": charts.measure_line(m, list(m.readings.all()))}
-            for m in measures
-        ],
-        "meetings": list(
-            BoardMeeting.objects.filter(board__service=inspection.service).order_by("-date")
-        ),
+        "as_at_text": as_at.date().isoformat() if as_at else "",
+        "since_choice": since,
+        "meeting": meeting,
     }
 
 
 def _get_inspection(request, pk: int) -> Inspection:
-    return perms.get_for_user(request.user, Inspection.objects.select_related("service"), pk)
+    return perms.get_for_user(request.user, Inspection.objects.select_related("service__board"), pk)
 
 
 def dashboard(request, pk: int):
     inspection = _get_inspection(request, pk)
-    as_at, as_at_text = _as_at(request)
-    context = _board_context(request, inspection, as_at)
-    points = reports.progress_over_time(context["data"]) if as_at is None else []
+    position = _position(request, inspection, with_since=False)
+    context = packs.pack_context(inspection, as_at=position["as_at"])
+    points = trend.progress_over_time(context["board"]) if position["as_at"] is None else []
+    context.update(position)
     context.update(
         {
-            "as_at_text": as_at_text,
+            "glance": reports.at_a_glance(context["positions"]),
             "progress": points,
             "chart": charts.stacked_bars(points) if points else None,
             "chart_keys": [(k, rules.RAG_LABELS[k]) for k in charts.CHART_KEYS],
+            "measure_charts": [
+                {"measure": m, "chart": charts.measure_line(m, m.readings_then)}
+                for m in context["measures"]
+            ],
+            "can_run_meetings": perms.can_run_meetings(request.user, inspection.service_id),
+            "board_id": getattr(getattr(inspection.service, "board", None), "pk", None),
         }
     )
-    return render(request, "actions/dashboard.html", context)
+    return render(request, "actions/dashboard.html", context, status=_status(position))
 
 
 @render_slots.bounded_renders(formats={"pdf", "xlsx"})
 def board_pack(request, pk: int):
-    """The board pack: printable page, or ?format=pdf|xlsx|csv; ?as_at=YYYY-MM-DD."""
+    """The board pack: printable page, or ?format=pdf|xlsx|csv."""
     inspection = _get_inspection(request, pk)
-    as_at, as_at_text = _as_at(request)
-    context = _board_context(request, inspection, as_at)
-    meeting = None
-    meeting_id = parse_id(request.GET.get("meeting", ""))
-    if meeting_id is not None:
-        meeting = next((m for m in context["meetings"] if m.pk == meeting_id), None)
-    if meeting is not None:
-        earlier = [m for m in context["meetings"] if m.date < meeting.date]
-        start = reports.end_of_day(earlier[0].date) if earlier else None
-        end = min(reports.end_of_day(meeting.date), as_at or timezone.now())
-        context["since"] = reports.since(context["data"], start, end)
-        context["meeting"] = meeting
-        context["previous_meeting"] = earlier[0] if earlier else None
-    context["as_at_text"] = as_at_text
-    context["generated"] = timezone.now()
+    position = _position(request, inspection, with_since=True)
+    context = packs.pack_context(
+        inspection,
+        as_at=position["as_at"],
+        since=position["since_choice"],
+        meeting=position["meeting"],
+    )
+    context.update(position)
     fmt = request.GET.get("format", "")
-    name = slugify(f"{inspection} board pack {as_at_text or timezone.localdate().isoformat()}")
+    day = position["as_at_text"] or timezone.localdate().isoformat()
+    name = slugify(f"{inspection} board pack {day}")
     if fmt == "xlsx":
-        updates = context["data"].updates
         response = HttpResponse(
-            exports.xlsx_bytes(context["positions"], updates),
+            packs.xlsx(context),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
     if fmt == "csv":
-        response = HttpResponse(exports.csv_text(context["positions"]), content_type="text/csv")
+        response = HttpResponse(packs.csv(context), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
     if fmt == "pdf":
-        if not exports.pdf_available():
+        if not packs.exports.pdf_available():
             messages.error(request, "PDF is not available on this server: use Print instead.")
             return redirect("board_pack", pk=inspection.pk)
-        response = HttpResponse(exports.pdf_bytes(context), content_type="application/pdf")
+        response = HttpResponse(packs.pdf(context), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
         return response
-    context["pdf_available"] = exports.pdf_available()
-    return render(request, "actions/board_pack.html", context)
+    context["pdf_available"] = packs.exports.pdf_available()
+    context["download_query"] = _download_query(request)
+    return render(request, "actions/board_pack.html", context, status=_status(position))
+
+
+def _status(position: dict) -> int:
+    return 400 if position["form"].is_bound and position["form"].errors else 200
+
+
+def _download_query(request) -> str:
+    """The page's own query string, without its format: the downloads show what it shows."""
+    query = request.GET.copy()
+    query.pop("format", None)
+    return query.urlencode()
 
 
 def overview(request):

@@ -65,8 +65,11 @@ def test_the_xlsx_pack_has_three_sheets_with_frozen_styled_headers(knowsley_demo
 
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert response["Content-Disposition"].endswith('.xlsx"')
-    assert book.sheetnames == ["Recommendations", "Actions", "Updates"]
-    for sheet in book:
+    assert book.sheetnames == ["About", "Recommendations", "Actions", "Updates"]
+    about = dict(book["About"].iter_rows(values_only=True))
+    assert about["Board pack"] == str(knowsley_demo)
+    assert about["Protective marking"] == "None"
+    for sheet in list(book)[1:]:
         assert sheet.freeze_panes == "C2", sheet.title
         for cell in sheet[1]:
             assert cell.value, f"{sheet.title}: an empty header"

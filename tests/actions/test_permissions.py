@@ -25,8 +25,10 @@ from actions.models import (
     RAG,
     Action,
     ActionPlan,
+    BoardMeeting,
     DueDateChange,
     Evidence,
+    IssuedPack,
     ProgressUpdate,
     Transition,
 )
@@ -196,6 +198,49 @@ def withdraw_evidence_on_2_1(demo: Demo) -> Built:
         link="https://example.org/wrong-minutes",
     )
     return {"pk": evidence.pk}, {"reason": "Added to the wrong action."}
+
+
+def knowsley_board(demo: Demo) -> Built:
+    return {"pk": demo.inspection.service.board.pk}, {}
+
+
+def schedule_meeting(demo: Demo) -> Built:
+    return {"pk": demo.inspection.service.board.pk}, {
+        **date_fields("date", demo.today + datetime.timedelta(days=40)),
+        "title": "Extra board meeting",
+    }
+
+
+def future_meeting(demo: Demo) -> BoardMeeting:
+    return BoardMeeting.objects.create(
+        board=demo.inspection.service.board,
+        date=demo.today + datetime.timedelta(days=14),
+        title="Next board meeting",
+    )
+
+
+def knowsley_meeting(demo: Demo) -> Built:
+    return {"pk": future_meeting(demo).pk}, {}
+
+
+def edit_meeting(demo: Demo) -> Built:
+    meeting = future_meeting(demo)
+    return {"pk": meeting.pk}, {
+        **date_fields("date", meeting.date + datetime.timedelta(days=1)),
+        "title": "Moved board meeting",
+        "version": str(meeting.version),
+    }
+
+
+def issue_pack(demo: Demo) -> Built:
+    return {"pk": future_meeting(demo).pk}, {"inspection": str(demo.inspection.pk)}
+
+
+def issued_pack(demo: Demo) -> Built:
+    pack = services.pack_issue(
+        meeting=future_meeting(demo), inspection=demo.inspection, by=demo.chair
+    )
+    return {"pk": pack.pk}, {}
 
 
 def report_text(demo: Demo) -> Built:
@@ -437,6 +482,15 @@ ROUTES: dict[str, list[Case]] = {
     "send_back": write_with_form_page(send_back_4, CHAIR),
     "reopen": write_with_form_page(reopen_4, CHAIR),
     "date_change_decide": write_with_form_page(decide_date_change, CHAIR),
+    # Board meetings: everyone of the board reads them and downloads issued packs; the
+    # chair and managers schedule them and issue packs.
+    "meeting_list": [Case(knowsley_board, "GET", staff_read())],
+    "meeting_detail": [Case(knowsley_meeting, "GET", staff_read())],
+    "meeting_create": write_with_form_page(schedule_meeting, MANAGER, CHAIR),
+    "meeting_edit": write_with_form_page(edit_meeting, MANAGER, CHAIR),
+    "pack_issue": [Case(issue_pack, "POST", knowsley_write(MANAGER, CHAIR))],
+    "issued_pack_pdf": [Case(issued_pack, "GET", staff_read())],
+    "issued_pack_xlsx": [Case(issued_pack, "GET", staff_read())],
 }
 
 
@@ -531,6 +585,8 @@ def snapshot() -> dict:
         "recommendations": list(
             Recommendation.objects.values_list("pk", "status", "closure_summary", "version")
         ),
+        "meetings": list(BoardMeeting.objects.values_list("pk", "date", "title", "version")),
+        "issued_packs": list(IssuedPack.objects.values_list("pk", "xlsx_sha256")),
     }
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -22,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions import services
-from actions.models import RAG, Action, BoardMeeting, Measure, MeasureReading
+from actions.models import RAG, Action, BoardMeeting, IssuedPack, Measure, MeasureReading
 from inspections.models import Finding, Inspection, Person, Recommendation, Theme
 from tests import factories
 
@@ -86,6 +87,10 @@ class World:
         self._closure_proposed(1)
         self._submitted_plans(1)
         self._meetings(1)
+        self.next_meeting = BoardMeeting.objects.create(
+            board=self.service.board, date=self._days(10), title="Next meeting"
+        )
+        self._packs(1)
 
     # --- many more of each ---------------------------------------------------------------
 
@@ -138,6 +143,7 @@ class World:
         self._closure_proposed(4)
         self._submitted_plans(8)
         self._meetings(5)
+        self._packs(6)
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -260,6 +266,21 @@ class World:
                 recommendation=rec, by=self.manager, summary="All done, with evidence."
             )
 
+    def _packs(self, n: int) -> None:
+        """Packs issued to the next meeting (stored files; their content costs no query)."""
+        for _ in range(n):
+            pack = IssuedPack(
+                meeting=self.next_meeting,
+                inspection=self.inspection,
+                as_at=timezone.now(),
+                pdf_sha256="0" * 64,
+                xlsx_sha256="1" * 64,
+                issued_by=self.chair,
+            )
+            pack.pdf.save("pack.pdf", ContentFile(b"%PDF-1.4 pack"), save=False)
+            pack.xlsx.save("pack.xlsx", ContentFile(b"PK pack"), save=False)
+            pack.save()
+
     def _meetings(self, n: int) -> None:
         """A meeting today (the board pack's "since" section ends there), then older ones
         (before every row of this world, so the section keeps all of them)."""
@@ -354,15 +375,51 @@ PAGES = {
         r"<li>",
     ),
     "overview": Page("viewer", lambda w: reverse("overview"), None),
+    "board dashboard as at a past day": Page(
+        "viewer",
+        lambda w: reverse("dashboard", args=[w.inspection.pk]) + f"?as_at={w.yesterday}",
+        TABLE_ROW,
+    ),
+    "board pack as at a past day, since a date": Page(
+        "viewer",
+        lambda w: (
+            reverse("board_pack", args=[w.inspection.pk])
+            + f"?as_at={w.yesterday}&since_date={w.long_ago}"
+        ),
+        TABLE_ROW,
+    ),
+    "board pack since a meeting": Page(
+        "chair",
+        lambda w: reverse("board_pack", args=[w.inspection.pk]) + f"?since={w.first_meeting.pk}",
+        r"<li>",
+    ),
+    "board pack XLSX since a meeting": Page(
+        "chair",
+        lambda w: (
+            reverse("board_pack", args=[w.inspection.pk])
+            + f"?since={w.first_meeting.pk}&format=xlsx"
+        ),
+        None,
+    ),
+    "board meetings": Page(
+        "chair", lambda w: reverse("meeting_list", args=[w.service.board.pk]), TABLE_ROW
+    ),
+    "meeting page": Page(
+        "manager", lambda w: reverse("meeting_detail", args=[w.next_meeting.pk]), "SHA-256"
+    ),
 }
 
 
 @pytest.fixture
-def world(knowsley_demo) -> World:
+def world(knowsley_demo, settings, tmp_path) -> World:
+    settings.MEDIA_ROOT = tmp_path
     world = World(knowsley_demo)
     world.rec_2_pk = world.rec(2).pk
     world.far_future = (world.today + datetime.timedelta(days=3650)).isoformat()
     world.theme_pk = world.rec(2).themes.order_by("pk").first().pk
+    world.first_meeting = BoardMeeting.objects.filter(board=world.service.board).earliest("date")
+    world.yesterday = (world.today - datetime.timedelta(days=1)).isoformat()
+    world.long_ago = (world.today - datetime.timedelta(days=200)).isoformat()
     return world
 
 

@@ -347,7 +347,7 @@ def test_a_bad_as_at_date_is_echoed_as_text_on_the_dashboard(world):
         reverse("dashboard", args=[world.inspection.pk]), {"as_at": payload("as-at")}
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused, with the reason on the page
     assert_escaped(response.content.decode(), ["as-at"])
 
 
