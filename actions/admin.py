@@ -323,3 +323,6 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+from actions.api import admin as api_admin  # noqa: E402, F401  (registers the API tokens)

@@ -605,3 +605,8 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user}"
+
+
+# Personal API tokens live with the API (actions/api/); importing the model here registers it
+# with the actions app.
+from actions.api.models import ApiToken  # noqa: E402, F401

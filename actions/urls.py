@@ -1,5 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
+from actions.api import pages as api_tokens
 from actions.views import account, board, meetings, recommendations
 from actions.views import actions as views
 
@@ -68,4 +69,15 @@ urlpatterns += [
     path("account/", account.account, name="account"),
     path("account/calendar/reset/", account.calendar_feed_reset, name="calendar_feed_reset"),
     path("calendar/<token:token>.ics", account.calendar_feed, name="calendar_feed"),
+]
+
+urlpatterns += [
+    path("account/api-tokens/new/", api_tokens.api_token_create, name="api_token_create"),
+    path("account/api-tokens/created/", api_tokens.api_token_created, name="api_token_created"),
+    path(
+        "account/api-tokens/<id:pk>/revoke/",
+        api_tokens.api_token_revoke,
+        name="api_token_revoke",
+    ),
+    path("api/v1/", include("actions.api.urls")),
 ]

@@ -1,4 +1,5 @@
-"""Security log: sign-in success and failure, and refused requests, with who, what, when.
+"""Security log: sign-in success and failure, refused requests, and personal API tokens made,
+revoked and refused, with who, what, when.
 
 Records go to the `yjtracker.security` logger (UTC timestamps are added by the handler's
 formatter). Passwords are never logged.
@@ -84,3 +85,39 @@ def _signal(name: str):
 
 for _event in _ACCOUNT_EVENTS:
     _signal(_event).connect(account_event, dispatch_uid=f"yjtracker.audit.{_event}")
+
+
+# --- Personal API tokens (never the token itself: only its short visible prefix) ---------
+
+
+def api_token_created(*, user, token) -> None:
+    log.info(
+        "api token created user=%s token=%s name=%r",
+        user.get_username(),
+        token.prefix,
+        token.name,
+    )
+
+
+def api_token_revoked(*, by, token) -> None:
+    log.info(
+        "api token revoked by=%s owner=%s token=%s name=%r",
+        by.get_username(),
+        token.user.get_username(),
+        token.prefix,
+        token.name,
+    )
+
+
+def api_refused(request, reason: str, token=None) -> None:
+    """An API request refused for its token (missing, wrong, revoked, deactivated account)
+    or its rate."""
+    log.warning(
+        "api refused token=%s user=%s method=%s path=%s address=%s reason=%s",
+        token.prefix if token is not None else "-",
+        token.user.get_username() if token is not None else "-",
+        request.method,
+        request.path,
+        _address(request),
+        reason,
+    )

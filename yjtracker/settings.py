@@ -401,3 +401,8 @@ if SENTRY_DSN:
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 FORMS_URLFIELD_ASSUME_HTTPS = True  # transitional: the Django 6 default
+# The read-only API (/api/v1/): each personal token may make API_RATE_LIMIT requests in each
+# window of API_RATE_PERIOD seconds (counted in the default cache: share it between server
+# processes, e.g. the database cache, for the limit to hold across them).
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)
+API_RATE_PERIOD = env_int("API_RATE_PERIOD", 60)

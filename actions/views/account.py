@@ -1,4 +1,5 @@
-"""Your account: e-mail preferences, the calendar feed address, and the feed itself.
+"""Your account: e-mail preferences, the calendar feed address, the feed itself, and the
+list of personal API tokens (made and revoked in `actions.api.pages`).
 
 Any signed-in user may use the account page (it changes only their own rows). The feed is
 reached without a session, by its secret token, so calendar programs can fetch it.
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from actions import services
 from actions.forms import PreferencesForm
-from actions.models import CalendarFeed
+from actions.models import ApiToken, CalendarFeed
 from actions.reminders import calendar, rules
 from inspections.models import Person
 
@@ -63,6 +64,7 @@ def account(request):
             rules.absolute_url(reverse("calendar_feed", args=[feed.token])) if feed else ""
         ),
         "due_offsets_text": _days_text(rules.due_offsets()),
+        "api_tokens": ApiToken.objects.for_user(request.user).active(),
     }
     return render(request, "actions/account.html", context)
 

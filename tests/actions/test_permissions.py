@@ -1,8 +1,11 @@
-"""The permission matrix: every named URL of the project, for every persona (Z1, Z2, Z3, C1).
+"""The permission matrix: every named URL of the project, for every persona (Z1, Z2, Z3, C1, T2).
 
 `ROUTES` maps each URL name to the cases that exercise it: how to reach a Knowsley object in
 the right state, whether the case reads (GET) or writes (POST), and what each persona must
 get. The URLconf is walked, so a new page that is not in `ROUTES` fails the suite.
+
+The API's cases (`auth=TOKEN`) are made with each persona's own personal API token in the
+`Authorization` header instead of a signed-in session; an anonymous request sends none.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from actions import services
+from actions.api import tokens
 from actions.models import (
     RAG,
     Action,
@@ -47,6 +51,7 @@ PRESS_RELEASE = (
 
 # What a persona must get.
 SIGN_IN = "sign-in"  # 302 to the sign-in page, with ?next=
+NO_TOKEN = "no token"  # 401 with a JSON error (the API, without a token)
 ALLOWED = "allowed"  # a write that went ahead or was refused on its merits: 302, 200 or 400
 SEES_NONE = "sees none of Knowsley"  # 200, with no row of Knowsley's data
 OK = 200
@@ -243,6 +248,19 @@ def issued_pack(demo: Demo) -> Built:
     return {"pk": pack.pk}, {}
 
 
+def api_token_of_the_manager(demo: Demo) -> Built:
+    token, _secret = tokens.api_token_create(user=demo.manager, name="Power BI")
+    return {"pk": token.pk}, {}
+
+
+def api_token_name(demo: Demo) -> Built:
+    return {}, {"name": "Power BI board report"}
+
+
+def api_unknown_address(demo: Demo) -> Built:
+    return {"rest": "no-such-list/"}, {}
+
+
 def report_text(demo: Demo) -> Built:
     return {}, {"text": PRESS_RELEASE.read_text(encoding="utf-8")}
 
@@ -374,6 +392,10 @@ class Case:
     expect: dict[str, object] = field(hash=False)
     label: str = ""
     workflow_write: bool = True  # False: the write changes a session or account, not the plan
+    auth: str = "session"  # TOKEN: the persona sends their API token, not a session
+
+
+TOKEN = "token"
 
 
 def everyone(status) -> dict[str, object]:
@@ -418,6 +440,15 @@ def write_with_form_page(build, *allowed: str) -> list[Case]:
     ]
 
 
+def api_read(outsider=NOT_FOUND) -> dict[str, object]:
+    """An API read with each persona's token: no token is 401, another service's record 404."""
+    return staff_read(outsider) | {"anonymous": NO_TOKEN}
+
+
+def api_case(build=no_args, outsider=NOT_FOUND, label="") -> list[Case]:
+    return [Case(build, "GET", api_read(outsider), label, auth=TOKEN)]
+
+
 MANAGER = "manager"
 CHAIR = "chair"
 OWNER = "member"  # the demo member owns action 2.1 (Education representative)
@@ -439,6 +470,34 @@ ROUTES: dict[str, list[Case]] = {
     ],
     "calendar_feed_reset": [Case(no_args, "POST", signed_in_user(ALLOWED), workflow_write=False)],
     "calendar_feed": [Case(calendar_token, "GET", everyone(OK))],
+    # Personal API tokens: one's own, made and revoked on the account pages.
+    "api_token_create": [
+        Case(no_args, "GET", signed_in_user(OK), "form"),
+        Case(api_token_name, "POST", signed_in_user(ALLOWED), "submit", workflow_write=False),
+    ],
+    # Nothing made just now: back to the account page.
+    "api_token_created": [Case(no_args, "GET", signed_in_user(302))],
+    # The manager's token: theirs to revoke; anyone else's is 404.
+    "api_token_revoke": [
+        Case(
+            api_token_of_the_manager,
+            "POST",
+            {"anonymous": SIGN_IN, "manager": ALLOWED}
+            | dict.fromkeys(("outsider", "viewer", "member", "chair"), NOT_FOUND),
+            workflow_write=False,
+        )
+    ],
+    # The read-only API, with each persona's own token.
+    "api:index": api_case(outsider=OK),
+    "api:openapi": api_case(outsider=OK),
+    "api:inspections": api_case(outsider=SEES_NONE),
+    "api:inspection": api_case(knowsley_inspection),
+    "api:recommendations": api_case(outsider=SEES_NONE),
+    "api:recommendation": api_case(recommendation_2),
+    "api:actions": api_case(outsider=SEES_NONE),
+    "api:action": api_case(action_2_1),
+    "api:progress_updates": api_case(outsider=SEES_NONE),
+    "api:not_found": [Case(api_unknown_address, "GET", everyone(NOT_FOUND), auth=TOKEN)],
     # Report import: administrators.
     "import_start": [
         Case(no_args, "GET", administrators_only(OK), "form"),
@@ -527,8 +586,10 @@ def matrix() -> list:
 def first_allowed(case: Case) -> str:
     """The persona to act as when the case is exercised by someone allowed."""
     for persona in ("manager", "chair", "member", "viewer", "outsider", "anonymous", ADMIN):
-        if case.expect.get(persona, FORBIDDEN) not in (FORBIDDEN, NOT_FOUND, SIGN_IN):
+        if case.expect.get(persona, FORBIDDEN) not in (FORBIDDEN, NOT_FOUND, SIGN_IN, NO_TOKEN):
             return persona
+    if set(case.expect.values()) == {NOT_FOUND}:
+        return "manager"  # an address that is not there for anyone (the API's unknown ones)
     raise AssertionError("no persona may use this case")
 
 
@@ -554,12 +615,28 @@ def demo(knowsley_demo) -> Demo:
     return Demo(knowsley_demo)
 
 
+def persona_user(persona: str):
+    username = {"outsider": "sefton", ADMIN: "admin"}.get(persona, persona)
+    return get_user_model().objects.get(username=username)
+
+
 def signed_in(persona: str, client: Client | None = None) -> Client:
     client = client or Client()
     if persona != "anonymous":
-        username = {"outsider": "sefton", ADMIN: "admin"}.get(persona, persona)
-        client.force_login(get_user_model().objects.get(username=username))
+        client.force_login(persona_user(persona))
     return client
+
+
+def with_token(persona: str, **client_options) -> Client:
+    """A client that sends the persona's own new API token (none when anonymous)."""
+    if persona == "anonymous":
+        return Client(**client_options)
+    _token, secret = tokens.api_token_create(user=persona_user(persona), name="Matrix")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}", **client_options)
+
+
+def client_for(persona: str, case: Case) -> Client:
+    return with_token(persona) if case.auth == TOKEN else signed_in(persona)
 
 
 def request(client: Client, case: Case, url: str, data: dict):
@@ -628,12 +705,15 @@ def test_each_persona_gets_what_the_matrix_says(demo, name, case, persona):
     url = reverse(name, kwargs=kwargs)
     expected = case.expect[persona]
 
-    response = request(signed_in(persona), case, url, data)
+    response = request(client_for(persona, case), case, url, data)
 
     status = response.status_code
     if expected == SIGN_IN:
         assert status == 302, f"{case.method} {url} as {persona}: {status}"
         assert response["Location"].startswith(reverse("login") + "?next=")
+    elif expected == NO_TOKEN:
+        assert status == 401, f"{case.method} {url} as {persona}: {status}"
+        assert "Authorization: Bearer" in response.json()["detail"]
     elif expected == ALLOWED:
         assert status in (200, 302, 400), f"{case.method} {url} as {persona}: {status}"
     elif expected == SEES_NONE:
@@ -769,12 +849,12 @@ def test_no_get_ever_writes(demo, name, case):
     """GET every URL as someone allowed to use it, with the write's data in the query."""
     persona = first_allowed(case)
     kwargs, data = case.build(demo)
-    client = signed_in(persona)
+    client = client_for(persona, case)
     before = snapshot()
 
     response = client.get(reverse(name, kwargs=kwargs), data)
 
-    assert response.status_code in (200, 302, 401, 405), response.status_code
+    assert response.status_code in (200, 302, 401, 404, 405), response.status_code
     assert snapshot() == before
 
 
@@ -792,3 +872,77 @@ def test_a_post_without_a_csrf_token_is_refused_and_writes_nothing(demo, name, c
     if persona != "anonymous":
         # Still signed in: the refused POST did not sign them out either.
         assert client.get(reverse("home")).status_code == 200
+
+
+# --- The API: tokens only, reads only (T2) ---------------------------------------------
+
+API_CASES = [
+    pytest.param(name, case, id=name)
+    for name, cases in ROUTES.items()
+    for case in cases
+    if case.auth == TOKEN and name != "api:not_found"
+]
+
+
+@pytest.mark.parametrize("name, case", API_CASES)
+def test_a_signed_in_session_alone_never_reaches_the_api(demo, name, case):
+    kwargs, _data = case.build(demo)
+    url = reverse(name, kwargs=kwargs)
+
+    for persona in PERSONAS[1:]:
+        response = signed_in(persona).get(url)
+
+        assert response.status_code == 401, persona
+        assert response["Content-Type"].startswith("application/json")
+        assert "Knowsley" not in response.content.decode()
+
+
+@pytest.mark.parametrize("name, case", API_CASES)
+def test_the_api_refuses_every_method_but_get_and_writes_nothing(demo, name, case):
+    kwargs, _data = case.build(demo)
+    url = reverse(name, kwargs=kwargs)
+    token_client = with_token("manager")
+    session_client = signed_in("manager", Client(enforce_csrf_checks=True))
+    before = snapshot()
+
+    for method in ("post", "put", "patch", "delete", "head", "options"):
+        with_token_response = getattr(token_client, method)(url, {"title": "changed"})
+        session_response = getattr(session_client, method)(url, {"title": "changed"})
+
+        assert with_token_response.status_code == 405, method
+        if method != "head":
+            assert with_token_response.json() == {"detail": "This API only reads: use GET."}
+        assert with_token_response["Allow"] == "GET"
+        assert session_response.status_code == 405, method
+    assert snapshot() == before
+
+
+def _refused_tokens(demo) -> dict[str, str]:
+    """Tokens that must never work, by why."""
+    _token, revoked = tokens.api_token_create(user=demo.manager, name="Old laptop")
+    tokens.api_token_revoke(token=_token, by=demo.manager)
+    leaver = factories.make_user(service=demo.inspection.service, role="manager")
+    _token, deactivated = tokens.api_token_create(user=leaver, name="Leaver's report")
+    leaver.is_active = False
+    leaver.save()
+    _token, good = tokens.api_token_create(user=demo.manager, name="Good")
+    return {
+        "wrong": "yjt_" + "A" * 43,
+        "malformed": "not a token at all",
+        "one character changed": good[:-1] + ("A" if good[-1] != "A" else "B"),
+        "revoked": revoked,
+        "deactivated user": deactivated,
+    }
+
+
+@pytest.mark.parametrize("name, case", API_CASES)
+def test_wrong_revoked_and_deactivated_tokens_get_401_on_every_api_url(demo, name, case):
+    kwargs, _data = case.build(demo)
+    url = reverse(name, kwargs=kwargs)
+
+    for why, secret in _refused_tokens(demo).items():
+        response = Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get(url)
+
+        assert response.status_code == 401, why
+        assert response["WWW-Authenticate"].startswith("Bearer")
+        assert "Knowsley" not in response.content.decode(), why
