@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from inspections.models import Board, Person, Recommendation, Service
+from inspections import permissions as perms
+from inspections.models import Board, Person, Recommendation, Role, Service
 
 
 class RAG(models.TextChoices):
@@ -61,6 +62,16 @@ class ActionQuerySet(models.QuerySet):
     def for_user(self, user) -> ActionQuerySet:
         return self.filter(
             plan__recommendation__inspection__service__in=Service.objects.for_user(user)
+        )
+
+    def updatable_by(self, user) -> ActionQuerySet:
+        """`permissions.can_update_action` as a query: the actions the user may update."""
+        editable = perms.services_with(user, perms.EDITOR_ROLES)
+        board = perms.services_with(user, {Role.MEMBER, Role.CHAIR})
+        service = "plan__recommendation__inspection__service_id"
+        theirs = Q(owner__user=user) | Q(plan__recommendation__board_owner__user=user)
+        return self.for_user(user).filter(
+            Q(**{f"{service}__in": editable}) | (Q(**{f"{service}__in": board}) & theirs)
         )
 
     def open(self) -> ActionQuerySet:
@@ -297,6 +308,11 @@ class DueDateChange(models.Model):
         return self.action.service_id
 
 
+class MeasureQuerySet(models.QuerySet):
+    def for_user(self, user) -> MeasureQuerySet:
+        return self.filter(recommendation__in=Recommendation.objects.for_user(user))
+
+
 class Measure(models.Model):
     """A measure of impact: a quantity with a baseline, a target and dated readings."""
 
@@ -310,12 +326,20 @@ class Measure(models.Model):
     target_value = models.DecimalField(max_digits=12, decimal_places=2)
     target_date = models.DateField()
     higher_is_better = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+    objects = MeasureQuerySet.as_manager()
 
     class Meta:
         ordering = ["recommendation", "name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def service_id(self) -> int:
+        return self.recommendation.service_id
 
 
 class MeasureReading(models.Model):

@@ -18,7 +18,7 @@ from actions.models import (
 )
 from actions.rules import rag_bucket
 from inspections import permissions as perms
-from inspections.models import Finding, Recommendation, Role
+from inspections.models import Finding, Recommendation, Role, Service
 
 SOON_DAYS = 14
 STALE_DAYS = 30
@@ -100,6 +100,39 @@ def chair_queue(user) -> dict:
             .select_related("action__plan__recommendation", "requested_by")
             .order_by("requested_at")
         ),
+    }
+
+
+MANAGER_LIST_LIMIT = 50
+
+
+def manager_queue(user) -> dict:
+    """Where the recommendations of the services the user drafts plans for stand with the
+    chair: plans awaiting the chair, recommendations without a plan, and closures sent back
+    or reopened with the chair's reason (latest move), a fixed number of queries."""
+    editable = perms.services_with(user, perms.EDITOR_ROLES)
+    recs = (
+        Recommendation.objects.filter(inspection__service_id__in=editable)
+        .select_related("inspection__service")
+        .order_by("inspection", "number")
+    )
+    last_move = Transition.objects.filter(
+        recommendation=OuterRef("pk"), subject=Transition.Subject.RECOMMENDATION
+    ).order_by("-at", "-pk")
+    returned = recs.filter(status=Recommendation.Status.IN_PROGRESS).annotate(
+        last_from=Subquery(last_move.values("from_status")[:1]),
+        last_reason=Subquery(last_move.values("reason")[:1]),
+        last_at=Subquery(last_move.values("at")[:1]),
+    )
+    limit = MANAGER_LIST_LIMIT
+    return {
+        "awaiting_chair": list(recs.filter(plan__status=ActionPlan.Status.SUBMITTED)[:limit]),
+        "without_plan": list(recs.filter(plan__isnull=True)[:limit]),
+        "sent_back": list(
+            returned.filter(last_from=Recommendation.Status.CLOSURE_PROPOSED)[:limit]
+        ),
+        "reopened": list(returned.filter(last_from=Recommendation.Status.CLOSED)[:limit]),
+        "services": list(Service.objects.filter(pk__in=editable).order_by("name")[:limit]),
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from actions.views import account, board, recommendations
+from actions.views import account, board, people, recommendations, records
 from actions.views import actions as views
 
 urlpatterns = [
@@ -50,4 +50,14 @@ urlpatterns += [
     path("account/", account.account, name="account"),
     path("account/calendar/reset/", account.calendar_feed_reset, name="calendar_feed_reset"),
     path("calendar/<token:token>.ics", account.calendar_feed, name="calendar_feed"),
+]
+
+urlpatterns += [
+    path("recommendations/<id:pk>/response/", records.response_edit, name="response_edit"),
+    path("recommendations/<id:pk>/measures/new/", records.measure_add, name="measure_add"),
+    path("measures/<id:pk>/edit/", records.measure_edit, name="measure_edit"),
+    path("measures/<id:pk>/readings/new/", records.reading_add, name="reading_add"),
+    path("services/<id:pk>/people/", people.people_list, name="people_list"),
+    path("services/<id:pk>/people/new/", people.person_add, name="person_add"),
+    path("people/<id:pk>/edit/", people.person_edit, name="person_edit"),
 ]

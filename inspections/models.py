@@ -500,6 +500,9 @@ class Recommendation(models.Model):
         max_length=300, blank=True, help_text="As written, e.g. 'The Chair of the ... Board'."
     )
     response = models.CharField(max_length=20, choices=Response.choices, blank=True)
+    response_reason = models.TextField(
+        blank=True, help_text="Why the service agreed, partly agreed or did not agree."
+    )
     board_owner = models.ForeignKey(
         Person,
         on_delete=models.PROTECT,

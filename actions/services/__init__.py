@@ -9,7 +9,8 @@ changes a status. By topic:
 - `plans`: drafting a plan and its actions, submission, approval and return;
 - `progress`: progress updates, evidence and due-date changes;
 - `closure`: proposal, sign-off, send-back and reopening;
-- `people`: a person's own settings (e-mail preferences).
+- `people`: a person's own settings (e-mail preferences); people a manager adds;
+- `records`: the service's response to a recommendation; measures of impact and readings.
 """
 
 from actions.services.closure import (
@@ -25,7 +26,7 @@ from actions.services.lifecycle import (
     STALE_MESSAGE,
     StaleEdit,
 )
-from actions.services.people import person_set_preferences
+from actions.services.people import person_add, person_edit, person_set_preferences
 from actions.services.plans import (
     action_add,
     action_cancel,
@@ -42,6 +43,12 @@ from actions.services.progress import (
     evidence_withdraw,
     update_log,
 )
+from actions.services.records import (
+    measure_add,
+    measure_edit,
+    reading_add,
+    recommendation_set_response,
+)
 
 __all__ = [
     "ACTION_MOVES",
@@ -56,7 +63,13 @@ __all__ = [
     "date_change_request",
     "evidence_add",
     "evidence_withdraw",
+    "measure_add",
+    "measure_edit",
+    "person_add",
+    "person_edit",
     "person_set_preferences",
+    "reading_add",
+    "recommendation_set_response",
     "plan_approve",
     "plan_return",
     "plan_start",

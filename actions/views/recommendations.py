@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from actions import selectors, services
+from actions import rules, selectors, services
 from actions.forms import ActionForm, ClosureForm, ReasonForm
+from actions.models import Transition
 from actions.views.actions import submit
 from inspections import permissions as perms
 from inspections.models import Person, Recommendation
@@ -37,6 +38,14 @@ def recommendation_detail(request, pk: int):
         ),
         "",
     )
+    last_move = next(
+        (
+            e["item"]
+            for e in timeline
+            if e["kind"] == "decision" and e["item"].subject == Transition.Subject.RECOMMENDATION
+        ),
+        None,
+    )
     can_decide = perms.can_decide(request.user, service_id)
     return render(
         request,
@@ -48,6 +57,7 @@ def recommendation_detail(request, pk: int):
             "open_actions": [a for a in actions if a.is_open],
             "timeline": timeline,
             "returned_comment": returned_comment,
+            "chair_move": last_move if rules.is_chair_return(last_move, rec) else None,
             "history": selectors.history_changes(history, {"board_owner": people}),
             "can_edit": can_edit,
             "can_decide": can_decide,

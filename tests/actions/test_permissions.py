@@ -27,6 +27,8 @@ from actions.models import (
     ActionPlan,
     DueDateChange,
     Evidence,
+    Measure,
+    MeasureReading,
     ProgressUpdate,
     Transition,
 )
@@ -306,6 +308,68 @@ def reopen_4(demo: Demo) -> Built:
     return {"pk": demo.closed().pk}, {"reason": "Arrests of children in care rose again."}
 
 
+def response_to_3(demo: Demo) -> Built:
+    rec = demo.rec(3)
+    return {"pk": rec.pk}, {
+        "response": "partly_agreed",
+        "reason": "Apprenticeships depend on the council's budget.",
+        "version": str(rec.version),
+    }
+
+
+def measure_fields(demo: Demo) -> dict:
+    return {
+        "name": "Children in full-time education",
+        "unit": "%",
+        "baseline_value": "50",
+        **date_fields("baseline_date", demo.today - datetime.timedelta(days=100)),
+        "target_value": "90",
+        **date_fields("target_date", demo.today + datetime.timedelta(days=300)),
+        "higher_is_better": "on",
+    }
+
+
+def measure_on_2(demo: Demo) -> Built:
+    return {"pk": demo.rec(2).pk}, measure_fields(demo)
+
+
+def demo_measure(demo: Demo) -> Measure:
+    return Measure.objects.filter(recommendation__inspection=demo.inspection).first()
+
+
+def edit_demo_measure(demo: Demo) -> Built:
+    measure = demo_measure(demo)
+    return {"pk": measure.pk}, {**measure_fields(demo), "version": str(measure.version)}
+
+
+def reading_of_demo_measure(demo: Demo) -> Built:
+    return {"pk": demo_measure(demo).pk}, {**date_fields("date", demo.today), "value": "61"}
+
+
+def knowsley_service(demo: Demo) -> Built:
+    return {"pk": demo.inspection.service_id}, {}
+
+
+def new_person(demo: Demo) -> Built:
+    return {"pk": demo.inspection.service_id}, {
+        "name": "Jo Byrne",
+        "job_title": "Inspector",
+        "agency": "Merseyside Police",
+        "email": "",
+    }
+
+
+def edit_police_representative(demo: Demo) -> Built:
+    person = demo.person("Police representative")
+    return {"pk": person.pk}, {
+        "name": person.name,
+        "job_title": "Superintendent",
+        "agency": person.agency,
+        "email": "",
+        "is_active": "on",
+    }
+
+
 # --- The matrix ------------------------------------------------------------------------
 
 
@@ -418,6 +482,14 @@ ROUTES: dict[str, list[Case]] = {
     "send_back": write_with_form_page(send_back_4, CHAIR),
     "reopen": write_with_form_page(reopen_4, CHAIR),
     "date_change_decide": write_with_form_page(decide_date_change, CHAIR),
+    # Recorded beside the plan: YOS managers.
+    "response_edit": write_with_form_page(response_to_3, MANAGER),
+    "measure_add": write_with_form_page(measure_on_2, MANAGER),
+    "measure_edit": write_with_form_page(edit_demo_measure, MANAGER),
+    "reading_add": write_with_form_page(reading_of_demo_measure, MANAGER),
+    "people_list": [Case(knowsley_service, "GET", staff_read())],
+    "person_add": write_with_form_page(new_person, MANAGER),
+    "person_edit": write_with_form_page(edit_police_representative, MANAGER),
 }
 
 
@@ -506,8 +578,13 @@ def snapshot() -> dict:
         ),
         "plans": list(ActionPlan.objects.values_list("pk", "status", "version")),
         "recommendations": list(
-            Recommendation.objects.values_list("pk", "status", "closure_summary", "version")
+            Recommendation.objects.values_list(
+                "pk", "status", "closure_summary", "response", "response_reason", "version"
+            )
         ),
+        "measures": list(Measure.objects.values_list("pk", "name", "version")),
+        "readings": list(MeasureReading.objects.values_list("pk", "value")),
+        "people": list(Person.objects.values_list("pk", "name", "job_title", "is_active")),
     }
 
 

@@ -138,6 +138,8 @@ class World:
         self._closure_proposed(4)
         self._submitted_plans(8)
         self._meetings(5)
+        for i in range(MANY // 5):
+            services.person_add(service_id=self.service.pk, by=self.manager, name=f"Partner {i}")
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -354,6 +356,9 @@ PAGES = {
         r"<li>",
     ),
     "overview": Page("viewer", lambda w: reverse("overview"), None),
+    "people of the service": Page(
+        "manager", lambda w: reverse("people_list", args=[w.service.pk]), TABLE_ROW
+    ),
 }
 
 
