@@ -189,6 +189,20 @@ class ClosureForm(GDSForm):
     )
 
 
+class SignOffForm(GDSForm):
+    confirmed = forms.BooleanField(
+        label="I have read the closure summary and the evidence, and I am satisfied the "
+        "recommendation has been delivered",
+        error_messages={"required": "Confirm that you have reviewed the evidence."},
+    )
+    comment = forms.CharField(
+        label="Comment (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Recorded with the sign-off and shown in the timeline and board pack.",
+    )
+
+
 class PreferencesForm(GDSForm):
     wants_digest = forms.BooleanField(
         label="Send me the weekly digest",
@@ -202,8 +216,17 @@ class PreferencesForm(GDSForm):
         label="Remind me when an action I own has had no update for a while",
         required=False,
     )
+    wants_notifications = forms.BooleanField(
+        label="E-mail me my notifications",
+        required=False,
+        help_text=(
+            "When the chair decides on a plan, closure or date change of yours, reopens a "
+            "recommendation, or someone else updates an action you own. They are always "
+            "listed under Notifications."
+        ),
+    )
 
-    field_order = ["wants_digest", "wants_nudges"]
+    field_order = ["wants_digest", "wants_nudges", "wants_notifications"]
 
 
 class ResponseForm(GDSForm):

@@ -178,6 +178,14 @@ class ProgressUpdate(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
     )
+    on_behalf_of = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="updates_on_behalf",
+        help_text="The person the author logged it for (a partner without a login, say).",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -198,6 +206,13 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action.reference} update {self.date:%d %b %Y} ({self.get_rag_display()})"
+
+    @property
+    def author_label(self) -> str:
+        """Who logged it: "X", or "X on behalf of Y" (select `author` and `on_behalf_of`)."""
+        if self.on_behalf_of_id:
+            return f"{self.author} on behalf of {self.on_behalf_of.name}"
+        return str(self.author)
 
     @property
     def service_id(self) -> int:
@@ -465,3 +480,7 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user}"
+
+
+# A model of this app kept in its own module; imported here so Django registers it.
+from actions.notification_model import Notification  # noqa: E402, F401

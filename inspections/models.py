@@ -127,6 +127,14 @@ class Person(models.Model):
         default=True,
         help_text="An e-mail when an action they own has had no progress update for a while.",
     )
+    wants_notifications = models.BooleanField(
+        "Notification e-mails",
+        default=True,
+        help_text=(
+            "An e-mail when something happens to their work: a plan or closure decided, a "
+            "recommendation reopened, a date change decided, an update on their action."
+        ),
+    )
 
     history = HistoricalRecords()
     objects = PersonQuerySet.as_manager()

@@ -11,14 +11,21 @@ from inspections.models import Person
 
 
 @transaction.atomic
-def person_set_preferences(*, user, wants_digest: bool, wants_nudges: bool) -> list[Person]:
+def person_set_preferences(
+    *, user, wants_digest: bool, wants_nudges: bool, wants_notifications: bool = True
+) -> list[Person]:
     """Set the e-mail preferences of every person linked to the login (one per service)."""
     people = list(Person.objects.select_for_update().filter(user=user).order_by("pk"))
+    wanted = {
+        "wants_digest": wants_digest,
+        "wants_nudges": wants_nudges,
+        "wants_notifications": wants_notifications,
+    }
     for person in people:
-        if (person.wants_digest, person.wants_nudges) != (wants_digest, wants_nudges):
-            person.wants_digest = wants_digest
-            person.wants_nudges = wants_nudges
-            person.save(update_fields=["wants_digest", "wants_nudges"])
+        if any(getattr(person, key) != value for key, value in wanted.items()):
+            for key, value in wanted.items():
+                setattr(person, key, value)
+            person.save(update_fields=list(wanted))
     return people
 
 

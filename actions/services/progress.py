@@ -25,7 +25,9 @@ from actions.services.lifecycle import (
     log,
     move_action,
 )
+from actions.services.notifications import Kind, notify
 from inspections import permissions as perms
+from inspections.models import Person
 
 
 @transaction.atomic
@@ -41,8 +43,10 @@ def update_log(
     recovery_step: str = "",
     corrects: ProgressUpdate | None = None,
     created_at: datetime.datetime | None = None,
+    on_behalf_of: Person | None = None,
 ) -> ProgressUpdate:
-    """Append a progress update. Blue (complete) completes the action."""
+    """Append a progress update. Blue (complete) completes the action. `on_behalf_of`
+    names the person of the service the author logs it for."""
     action = lock(Action, action.pk)
     rec = action.plan.recommendation
     perms.require(perms.can_update_action(by, action))
@@ -70,6 +74,8 @@ def update_log(
         errors["date"] = "The date of an update cannot be in the future."
     if corrects is not None and corrects.action_id != action.pk:
         errors["corrects"] = "A correction must refer to an update of the same action."
+    if on_behalf_of is not None and on_behalf_of.service_id != action.service_id:
+        errors["on_behalf_of"] = "Choose someone from this action's service."
     if errors:
         raise ValidationError(errors)
     update = ProgressUpdate.objects.create(
@@ -82,8 +88,22 @@ def update_log(
         recovery_step=recovery_step,
         corrects=corrects,
         author=by,
+        on_behalf_of=on_behalf_of,
         created_at=created_at or timezone.now(),
     )
+    owner = action.owner
+    if owner.user_id is not None and owner.user_id != by.pk and created_at is None:
+        told = f" on behalf of {on_behalf_of.name}" if on_behalf_of else ""
+        notify(
+            users=[owner.user],
+            by=by,
+            kind=Kind.UPDATE_BY_OTHER,
+            recommendation=rec,
+            action=action,
+            message=f"{by} logged an update{told} on action {action.reference}, which you "
+            f"own: {update.get_rag_display()}, {percent_complete}% complete.",
+            reason=narrative,
+        )
     if rag == RAG.BLUE:
         move_action(
             action, ActionStatus.COMPLETE, by=by, reason="Update marked complete.", at=created_at
@@ -208,6 +228,20 @@ def date_change_decide(
             change.requested_due_date.isoformat()
             if approve
             else f"declined {change.requested_due_date.isoformat()}"
+        ),
+        reason=reason,
+    )
+    when = f"{change.requested_due_date.day} {change.requested_due_date:%B %Y}"
+    notify(
+        users=[change.requested_by, action.owner.user],
+        by=by,
+        kind=Kind.DATE_CHANGE_APPROVED if approve else Kind.DATE_CHANGE_DECLINED,
+        recommendation=rec,
+        action=action,
+        message=(
+            f"The chair approved the new due date of action {action.reference}: {when}."
+            if approve
+            else f"The chair declined the new due date ({when}) of action {action.reference}."
         ),
         reason=reason,
     )

@@ -29,6 +29,7 @@ from actions.models import (
     Evidence,
     Measure,
     MeasureReading,
+    Notification,
     ProgressUpdate,
     Transition,
 )
@@ -297,7 +298,7 @@ def propose_closure_of_4(demo: Demo) -> Built:
 
 
 def sign_off_4(demo: Demo) -> Built:
-    return {"pk": demo.closure_proposed().pk}, {}
+    return {"pk": demo.closure_proposed().pk}, {"confirmed": "on", "comment": "Well evidenced."}
 
 
 def send_back_4(demo: Demo) -> Built:
@@ -368,6 +369,37 @@ def edit_police_representative(demo: Demo) -> Built:
         "email": "",
         "is_active": "on",
     }
+
+
+def round_row_for_2_1(demo: Demo) -> Built:
+    action = demo.action("2.1")  # overdue: due an update; the member owns it
+    prefix = f"a{action.pk}-"
+    return {}, {
+        "action": [str(action.pk)],
+        prefix + "rag": "green",
+        prefix + "percent_complete": "65",
+        prefix + "narrative": "Protocol agreed with the third academy trust.",
+    }
+
+
+def managers_notification(demo: Demo) -> Built:
+    services.update_log(
+        action=demo.action("1.2"),  # owned by the chair: the chair is told
+        by=demo.manager,
+        date=demo.today,
+        narrative="Nomination confirmed in writing.",
+        rag=RAG.GREEN,
+        percent_complete=80,
+    )
+    services.update_log(
+        action=demo.action("1.3"),  # owned by the manager: the chair logs it, manager told
+        by=demo.chair,
+        date=demo.today,
+        narrative="Lead areas confirmed.",
+        rag=RAG.GREEN,
+        percent_complete=70,
+    )
+    return {"pk": Notification.objects.get(user=demo.manager).pk}, {}
 
 
 # --- The matrix ------------------------------------------------------------------------
@@ -475,10 +507,36 @@ ROUTES: dict[str, list[Case]] = {
     "evidence_create": [Case(evidence_on_action_2_1, "POST", knowsley_write(MANAGER, OWNER))],
     "evidence_withdraw": write_with_form_page(withdraw_evidence_on_2_1, MANAGER, OWNER),
     "date_change_create": [Case(new_date_for_action_2_1, "POST", knowsley_write(MANAGER, OWNER))],
+    # The update round: a list of one's own; a row of someone else's action is ignored.
+    # One's own notifications: another's is 404.
+    "notifications": [Case(no_args, "GET", signed_in_user(OK))],
+    "notification_read": [
+        Case(
+            managers_notification,
+            "POST",
+            {"anonymous": SIGN_IN}
+            | dict.fromkeys(("outsider", "viewer", "member", CHAIR), NOT_FOUND)
+            | {MANAGER: ALLOWED},
+            workflow_write=False,
+        )
+    ],
+    "notifications_read_all": [
+        Case(no_args, "POST", signed_in_user(ALLOWED), workflow_write=False)
+    ],
+    "update_round": [
+        Case(no_args, "GET", staff_read(outsider=SEES_NONE), "page"),
+        Case(
+            round_row_for_2_1,
+            "POST",
+            {"anonymous": SIGN_IN, "outsider": ALLOWED, "viewer": FORBIDDEN}
+            | dict.fromkeys((MANAGER, CHAIR, OWNER), ALLOWED),
+            "submit",
+        ),
+    ],
     # Decisions: the chair.
     "plan_approve": [Case(approve_plan_3, "POST", knowsley_write(CHAIR))],
     "plan_return": write_with_form_page(return_plan_3, CHAIR),
-    "sign_off": [Case(sign_off_4, "POST", knowsley_write(CHAIR))],
+    "sign_off": write_with_form_page(sign_off_4, CHAIR),
     "send_back": write_with_form_page(send_back_4, CHAIR),
     "reopen": write_with_form_page(reopen_4, CHAIR),
     "date_change_decide": write_with_form_page(decide_date_change, CHAIR),
@@ -585,6 +643,7 @@ def snapshot() -> dict:
         "measures": list(Measure.objects.values_list("pk", "name", "version")),
         "readings": list(MeasureReading.objects.values_list("pk", "value")),
         "people": list(Person.objects.values_list("pk", "name", "job_title", "is_active")),
+        "notifications": list(Notification.objects.values_list("pk", "read_at")),
     }
 
 

@@ -356,6 +356,7 @@ PAGES = {
         r"<li>",
     ),
     "overview": Page("viewer", lambda w: reverse("overview"), None),
+    "update round": Page("manager", lambda w: reverse("update_round"), 'class="app-round-row'),
     "people of the service": Page(
         "manager", lambda w: reverse("people_list", args=[w.service.pk]), TABLE_ROW
     ),
