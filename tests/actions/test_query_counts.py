@@ -323,6 +323,8 @@ PAGES = {
     ),
     "all actions": Page("viewer", action_list(), ACTION_LINK),
     "all actions, searched": Page("viewer", action_list("q=action"), ACTION_LINK),
+    "all actions, searched in updates": Page("viewer", action_list("q=update"), ACTION_LINK),
+    "all actions, searched by reference": Page("viewer", action_list("q=rec+2"), ACTION_LINK),
     "all actions of one owner": Page(
         "viewer", action_list("owner={w.managers_person.pk}"), ACTION_LINK
     ),
