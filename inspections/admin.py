@@ -362,6 +362,7 @@ class RecommendationAdmin(SimpleHistoryAdmin):
         "addressee",
         "text",
         "response",
+        "response_reason",
         "board_owner",
         "themes",
         "findings",
