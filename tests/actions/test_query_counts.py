@@ -140,6 +140,7 @@ class World:
         self._meetings(5)
         for i in range(MANY // 5):
             services.person_add(service_id=self.service.pk, by=self.manager, name=f"Partner {i}")
+            self._evidence(self.proposed_action)
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -261,6 +262,8 @@ class World:
             services.recommendation_propose_closure(
                 recommendation=rec, by=self.manager, summary="All done, with evidence."
             )
+            if not hasattr(self, "proposed"):
+                self.proposed, self.proposed_action = rec, action
 
     def _meetings(self, n: int) -> None:
         """A meeting today (the board pack's "since" section ends there), then older ones
@@ -359,6 +362,10 @@ PAGES = {
     ),
     "overview": Page("viewer", lambda w: reverse("overview"), None),
     "update round": Page("manager", lambda w: reverse("update_round"), 'class="app-round-row'),
+    "notifications": Page("manager", lambda w: reverse("notifications"), 'class="app-notification'),
+    "sign-off page": Page(
+        "chair", lambda w: reverse("sign_off", args=[w.proposed.pk]), 'rel="noopener noreferrer"'
+    ),
     "people of the service": Page(
         "manager", lambda w: reverse("people_list", args=[w.service.pk]), TABLE_ROW
     ),
