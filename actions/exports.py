@@ -150,7 +150,7 @@ def xlsx_bytes(positions: list[RecommendationPosition], updates: list[dict], abo
                 u["narrative"],
                 u["reason"],
                 u["recovery_step"],
-                u["author__username"],
+                u["author"],
                 _update_ref(u["corrects"]) if u["corrects"] else "",
                 u["correction_reason"],
                 f"Yes, by {_update_ref(u['corrected_by'])}" if u.get("corrected_by") else "",

@@ -9,6 +9,7 @@ from django.utils import timezone
 from actions import rules
 from actions.models import RAG
 from actions.uploads import ALLOWED_DESCRIPTION, check_evidence_file
+from inspections.models import Recommendation
 from yjtracker.forms import DateField, GDSForm, IdModelChoiceField, TextField
 
 
@@ -236,6 +237,20 @@ class ClosureForm(GDSForm):
     )
 
 
+class SignOffForm(GDSForm):
+    confirmed = forms.BooleanField(
+        label="I have read the closure summary and the evidence, and I am satisfied the "
+        "recommendation has been delivered",
+        error_messages={"required": "Confirm that you have reviewed the evidence."},
+    )
+    comment = forms.CharField(
+        label="Comment (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Recorded with the sign-off and shown in the timeline and board pack.",
+    )
+
+
 class PreferencesForm(GDSForm):
     wants_digest = forms.BooleanField(
         label="Send me the weekly digest",
@@ -249,5 +264,109 @@ class PreferencesForm(GDSForm):
         label="Remind me when an action I own has had no update for a while",
         required=False,
     )
+    wants_notifications = forms.BooleanField(
+        label="E-mail me my notifications",
+        required=False,
+        help_text=(
+            "When the chair decides on a plan, closure or date change of yours, reopens a "
+            "recommendation, or someone else updates an action you own. They are always "
+            "listed under Notifications."
+        ),
+    )
 
-    field_order = ["wants_digest", "wants_nudges"]
+    field_order = ["wants_digest", "wants_nudges", "wants_notifications"]
+
+
+class ResponseForm(GDSForm):
+    response = forms.ChoiceField(
+        label="The service's response to the recommendation",
+        choices=Recommendation.Response.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose agreed, partly agreed or not agreed."},
+    )
+    reason = forms.CharField(
+        label="Reason (needed when partly agreed or not agreed)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The chair reads this beside the recommendation.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+MONEY_LIKE = {"max_digits": 12, "decimal_places": 2}
+
+
+class MeasureForm(GDSForm):
+    name = forms.CharField(
+        label="What is measured",
+        max_length=300,
+        help_text="For example, % of YOS children aged 16+ in education, training or employment",
+        error_messages={"required": "Name the measure."},
+    )
+    unit = forms.CharField(
+        label="Unit (optional)",
+        max_length=50,
+        required=False,
+        help_text="For example, % or children",
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+    )
+    baseline_value = forms.DecimalField(
+        label="Baseline value",
+        **MONEY_LIKE,
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-5"}),
+        error_messages={"required": "Enter the baseline value.", "invalid": "Enter a number."},
+    )
+    baseline_date = DateField(label="Date of the baseline")
+    target_value = forms.DecimalField(
+        label="Target value",
+        **MONEY_LIKE,
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-5"}),
+        error_messages={"required": "Enter the target value.", "invalid": "Enter a number."},
+    )
+    target_date = DateField(label="Target date")
+    higher_is_better = forms.BooleanField(
+        label="A higher value is better", required=False, initial=True
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ReadingForm(GDSForm):
+    date = DateField(label="Date of the reading")
+    value = forms.DecimalField(
+        label="Value",
+        **MONEY_LIKE,
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-5"}),
+        error_messages={"required": "Enter the value.", "invalid": "Enter a number."},
+    )
+    note = forms.CharField(label="Note (optional)", max_length=300, required=False)
+
+
+class PersonForm(GDSForm):
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        help_text="A name, or a role title such as 'Police lead'",
+        error_messages={"required": "Enter the person's name."},
+    )
+    job_title = forms.CharField(label="Job title (optional)", max_length=200, required=False)
+    agency = forms.CharField(
+        label="Agency (optional)",
+        max_length=200,
+        required=False,
+        help_text="The agency they represent, for example Police or Health",
+    )
+    email = forms.EmailField(
+        label="E-mail address (optional)",
+        required=False,
+        help_text="Reminders about the actions they own go here.",
+        error_messages={"invalid": "Enter an e-mail address like name@example.org"},
+    )
+    is_active = forms.BooleanField(
+        label="Active (can be chosen as an owner)", required=False, initial=True
+    )
+
+    def __init__(self, *args, adding: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if adding:
+            del self.fields["is_active"]
+            self.build_helper()

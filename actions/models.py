@@ -18,7 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from inspections.models import Board, Person, Recommendation, Service, refuse_move
+from inspections import permissions as perms
+from inspections.models import Board, Person, Recommendation, Role, Service, refuse_move
 
 
 class RAG(models.TextChoices):
@@ -66,6 +67,16 @@ class ActionQuerySet(models.QuerySet):
     def for_user(self, user) -> ActionQuerySet:
         return self.filter(
             plan__recommendation__inspection__service__in=Service.objects.for_user(user)
+        )
+
+    def updatable_by(self, user) -> ActionQuerySet:
+        """`permissions.can_update_action` as a query: the actions the user may update."""
+        editable = perms.services_with(user, perms.EDITOR_ROLES)
+        board = perms.services_with(user, {Role.MEMBER, Role.CHAIR})
+        service = "plan__recommendation__inspection__service_id"
+        theirs = Q(owner__user=user) | Q(plan__recommendation__board_owner__user=user)
+        return self.for_user(user).filter(
+            Q(**{f"{service}__in": editable}) | (Q(**{f"{service}__in": board}) & theirs)
         )
 
     def open(self) -> ActionQuerySet:
@@ -226,6 +237,14 @@ class ProgressUpdate(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
     )
+    on_behalf_of = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="updates_on_behalf",
+        help_text="The person the author logged it for (a partner without a login, say).",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ProgressUpdateQuerySet.as_manager()
@@ -258,6 +277,13 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action.reference} update {self.date:%d %b %Y} ({self.get_rag_display()})"
+
+    @property
+    def author_label(self) -> str:
+        """Who logged it: "X", or "X on behalf of Y" (select `author` and `on_behalf_of`)."""
+        if self.on_behalf_of_id:
+            return f"{self.author} on behalf of {self.on_behalf_of.name}"
+        return str(self.author)
 
     @property
     def service_id(self) -> int:
@@ -361,6 +387,11 @@ class DueDateChange(models.Model):
         return self.action.service_id
 
 
+class MeasureQuerySet(models.QuerySet):
+    def for_user(self, user) -> MeasureQuerySet:
+        return self.filter(recommendation__in=Recommendation.objects.for_user(user))
+
+
 class Measure(models.Model):
     """A measure of impact: a quantity with a baseline, a target and dated readings."""
 
@@ -374,8 +405,10 @@ class Measure(models.Model):
     target_value = models.DecimalField(max_digits=12, decimal_places=2)
     target_date = models.DateField()
     higher_is_better = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(default=1)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
+    objects = MeasureQuerySet.as_manager()
 
     class Meta:
         ordering = ["recommendation", "name"]
@@ -386,6 +419,10 @@ class Measure(models.Model):
     def clean(self):
         super().clean()
         refuse_move(self, "recommendation", "A measure cannot move to another recommendation.")
+
+    @property
+    def service_id(self) -> int:
+        return self.recommendation.service_id
 
 
 class MeasureReading(models.Model):
@@ -610,3 +647,6 @@ class CalendarFeed(models.Model):
 # Personal API tokens live with the API (actions/api/); importing the model here registers it
 # with the actions app.
 from actions.api.models import ApiToken  # noqa: E402, F401
+
+# A model of this app kept in its own module; imported here so Django registers it.
+from actions.notification_model import Notification  # noqa: E402, F401

@@ -388,7 +388,7 @@ def since(board: BoardRead, start: datetime.datetime | None) -> dict:
         ProgressUpdate.objects.filter(
             action__plan__recommendation_id__in=rec_ids, created_at__gt=start, created_at__lte=end
         )
-        .select_related("author", "corrects")
+        .select_related("author", "on_behalf_of", "corrects")
         .order_by("date", "created_at", "pk")
     )
     window = list(
@@ -456,6 +456,7 @@ def updates_until(board: BoardRead) -> list[dict]:
             "reason",
             "recovery_step",
             "author__username",
+            "on_behalf_of__name",
             "corrects_id",
             "correction_reason",
         )
@@ -465,6 +466,9 @@ def updates_until(board: BoardRead) -> list[dict]:
         action = board.actions[row["action_id"]]
         row["inspection"] = action.plan.recommendation.inspection
         row["reference"] = f"{action.plan.recommendation.number}.{action.number}"
+        row["author"] = row["author__username"]
+        if row["on_behalf_of__name"]:
+            row["author"] += f" on behalf of {row['on_behalf_of__name']}"
     # A correction names the update it corrects; the corrected one, its correction.
     for row in rows:
         row["corrects"] = by_pk.get(row["corrects_id"])

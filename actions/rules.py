@@ -143,6 +143,22 @@ def is_decision(t: Transition) -> bool:
     return False
 
 
+CHAIR_RETURNS = {RecStatus.CLOSURE_PROPOSED, RecStatus.CLOSED}
+"""A recommendation back in progress from these was sent back from closure, or reopened."""
+
+
+def is_chair_return(t: Transition | None, rec: Recommendation) -> bool:
+    """The recommendation is in progress because the chair sent it back or reopened it
+    (`t` is its latest recommendation move): the manager must see the chair's reason."""
+    return (
+        t is not None
+        and rec.status == RecStatus.IN_PROGRESS
+        and t.subject == Subject.RECOMMENDATION
+        and t.to_status == RecStatus.IN_PROGRESS
+        and t.from_status in CHAIR_RETURNS
+    )
+
+
 def is_completion(t: Transition) -> bool:
     return t.subject == Subject.ACTION and t.to_status == Action.Status.COMPLETE
 

@@ -1,12 +1,22 @@
 from django.urls import include, path
 
 from actions.api import pages as api_tokens
-from actions.views import account, board, meetings, recommendations
+from actions.views import (
+    account,
+    board,
+    meetings,
+    notifications,
+    people,
+    recommendations,
+    records,
+    rounds,
+)
 from actions.views import actions as views
 
 urlpatterns = [
     path("actions/", views.all_actions, name="action_list"),
     path("actions/mine/", views.my_actions, name="my_actions"),
+    path("actions/round/", rounds.update_round, name="update_round"),
     path("actions/<id:pk>/", views.action_detail, name="action_detail"),
     path("actions/<id:pk>/edit/", views.action_edit, name="action_edit"),
     path("actions/<id:pk>/cancel/", views.action_cancel, name="action_cancel"),
@@ -80,4 +90,19 @@ urlpatterns += [
         name="api_token_revoke",
     ),
     path("api/v1/", include("actions.api.urls")),
+    path("recommendations/<id:pk>/response/", records.response_edit, name="response_edit"),
+    path("recommendations/<id:pk>/measures/new/", records.measure_add, name="measure_add"),
+    path("measures/<id:pk>/edit/", records.measure_edit, name="measure_edit"),
+    path("measures/<id:pk>/readings/new/", records.reading_add, name="reading_add"),
+    path("services/<id:pk>/people/", people.people_list, name="people_list"),
+    path("services/<id:pk>/people/new/", people.person_add, name="person_add"),
+    path("people/<id:pk>/edit/", people.person_edit, name="person_edit"),
+]
+
+urlpatterns += [
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/<id:pk>/read/", notifications.notification_read, name="notification_read"),
+    path(
+        "notifications/read/", notifications.notifications_read_all, name="notifications_read_all"
+    ),
 ]

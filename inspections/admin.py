@@ -447,6 +447,7 @@ class RecommendationAdmin(HistoryAdmin):
         "addressee",
         "text",
         "response",
+        "response_reason",
         "board_owner",
         "themes",
         "findings",

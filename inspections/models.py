@@ -172,6 +172,14 @@ class Person(models.Model):
         default=True,
         help_text="An e-mail when an action they own has had no progress update for a while.",
     )
+    wants_notifications = models.BooleanField(
+        "Notification e-mails",
+        default=True,
+        help_text=(
+            "An e-mail when something happens to their work: a plan or closure decided, a "
+            "recommendation reopened, a date change decided, an update on their action."
+        ),
+    )
 
     history = HistoricalRecords()
     objects = PersonQuerySet.as_manager()
@@ -627,6 +635,9 @@ class Recommendation(models.Model):
         max_length=300, blank=True, help_text="As written, e.g. 'The Chair of the ... Board'."
     )
     response = models.CharField(max_length=20, choices=Response.choices, blank=True)
+    response_reason = models.TextField(
+        blank=True, help_text="Why the service agreed, partly agreed or did not agree."
+    )
     board_owner = models.ForeignKey(
         Person,
         on_delete=models.PROTECT,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from inspections.models import Role, Service, ServiceRole
+from inspections.models import Person, Role, Service, ServiceRole
 from yjtracker.ids import parse_id
 
 EDITOR_ROLES = {Role.ADMINISTRATOR, Role.MANAGER}
@@ -23,6 +23,7 @@ READ_ROLES = set(Role)
 DEFAULT_REFUSAL = "You do not have permission to do that."
 
 _CACHE_ATTR = "_yjtracker_roles"
+_PEOPLE_ATTR = "_yjtracker_people"
 
 
 def service_of(subject) -> int:
@@ -80,16 +81,38 @@ def can_administer(user, subject) -> bool:
     return role_in(user, subject) == Role.ADMINISTRATOR
 
 
+def people_of(user) -> set[int]:
+    """The ids of the people (one per service) linked to the login, loaded once (one query)."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, _PEOPLE_ATTR, None)
+    if cached is None:
+        cached = set(Person.objects.filter(user=user).values_list("pk", flat=True))
+        setattr(user, _PEOPLE_ATTR, cached)
+    return cached
+
+
 def owns_action(user, action) -> bool:
     return action.owner.user_id is not None and action.owner.user_id == user.pk
 
 
+def owns_recommendation(user, recommendation) -> bool:
+    """The user is the recommendation's board owner (through their person record)."""
+    owner_id = recommendation.board_owner_id
+    return owner_id is not None and owner_id in people_of(user)
+
+
 def can_update_action(user, action) -> bool:
-    """Log progress or ask for a new date: editors, and a board member on what they own."""
+    """Log progress or ask for a new date: editors; a board member (or the chair) on the
+    actions they own, and on every action of a recommendation they own as board owner.
+
+    `ActionQuerySet.updatable_by` is this rule as a query (tests hold the two together)."""
     role = role_in(user, action)
     if role in EDITOR_ROLES:
         return True
-    return role in {Role.MEMBER, Role.CHAIR} and owns_action(user, action)
+    return role in {Role.MEMBER, Role.CHAIR} and (
+        owns_action(user, action) or owns_recommendation(user, action.plan.recommendation)
+    )
 
 
 def require(allowed: bool, message: str = DEFAULT_REFUSAL) -> None:

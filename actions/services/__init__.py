@@ -10,7 +10,8 @@ changes a status. By topic:
 - `progress`: progress updates and their corrections, evidence and due-date changes;
 - `closure`: proposal, sign-off, send-back and reopening;
 - `meetings`: board meetings, and packs issued to them;
-- `people`: a person's own settings (e-mail preferences).
+- `people`: a person's own settings (e-mail preferences); people a manager adds;
+- `records`: the service's response to a recommendation; measures of impact and readings.
 """
 
 from actions.services.closure import (
@@ -27,7 +28,7 @@ from actions.services.lifecycle import (
     StaleEdit,
 )
 from actions.services.meetings import meeting_edit, meeting_schedule, pack_issue
-from actions.services.people import person_set_preferences
+from actions.services.people import person_add, person_edit, person_set_preferences
 from actions.services.plans import (
     action_add,
     action_cancel,
@@ -46,6 +47,12 @@ from actions.services.progress import (
     update_correct,
     update_log,
 )
+from actions.services.records import (
+    measure_add,
+    measure_edit,
+    reading_add,
+    recommendation_set_response,
+)
 
 __all__ = [
     "ACTION_MOVES",
@@ -63,7 +70,13 @@ __all__ = [
     "meeting_edit",
     "meeting_schedule",
     "pack_issue",
+    "measure_add",
+    "measure_edit",
+    "person_add",
+    "person_edit",
     "person_set_preferences",
+    "reading_add",
+    "recommendation_set_response",
     "plan_approve",
     "plan_return",
     "plan_start",

@@ -14,6 +14,7 @@ from actions.services.lifecycle import (
     lock,
     move_recommendation,
 )
+from actions.services.notifications import Kind, managers_and_board_owner, notify
 from inspections import permissions as perms
 from inspections.models import Recommendation
 from yjtracker import limits
@@ -60,6 +61,14 @@ def recommendation_sign_off(*, recommendation: Recommendation, by, comment: str 
         raise ValidationError("A recommendation cannot be closed without a closure summary.")
     limits.check(comment=comment)
     move_recommendation(rec, RecStatus.CLOSED, by=by, reason=comment)
+    notify(
+        users=managers_and_board_owner(rec),
+        by=by,
+        kind=Kind.CLOSURE_SIGNED_OFF,
+        recommendation=rec,
+        message=f"The chair signed off recommendation {rec.number}: it is closed.",
+        reason=comment,
+    )
     return rec
 
 
@@ -73,6 +82,14 @@ def recommendation_send_back(*, recommendation: Recommendation, by, reason: str)
     if rec.status != RecStatus.CLOSURE_PROPOSED:
         raise ValidationError("Only a recommendation proposed for closure can be sent back.")
     move_recommendation(rec, RecStatus.IN_PROGRESS, by=by, reason=reason)
+    notify(
+        users=managers_and_board_owner(rec),
+        by=by,
+        kind=Kind.CLOSURE_SENT_BACK,
+        recommendation=rec,
+        message=f"The chair sent back the closure of recommendation {rec.number}.",
+        reason=reason,
+    )
     return rec
 
 
@@ -85,5 +102,16 @@ def recommendation_reopen(*, recommendation: Recommendation, by, reason: str):
     limits.check(reason=reason)
     if rec.status != RecStatus.CLOSED:
         raise ValidationError("Only a closed recommendation can be reopened.")
+    # The signed-off summary is superseded: it stays in the log (the proposal's reason) and
+    # in the history, and a new proposal starts from it, but it is no longer current.
+    rec.closure_summary = ""
     move_recommendation(rec, RecStatus.IN_PROGRESS, by=by, reason=reason)
+    notify(
+        users=managers_and_board_owner(rec),
+        by=by,
+        kind=Kind.REOPENED,
+        recommendation=rec,
+        message=f"The chair reopened recommendation {rec.number}.",
+        reason=reason,
+    )
     return rec

@@ -24,6 +24,7 @@ from actions.services.lifecycle import (
     move_plan,
     move_recommendation,
 )
+from actions.services.notifications import Kind, managers_and_board_owner, notify
 from inspections import permissions as perms
 from inspections.models import Person, Recommendation
 from yjtracker import limits
@@ -205,6 +206,14 @@ def plan_approve(
         move_recommendation(
             rec, RecStatus.IN_PROGRESS, by=by, reason="Action plan approved.", at=at
         )
+    if at is None:  # not when loading history
+        notify(
+            users=managers_and_board_owner(rec),
+            by=by,
+            kind=Kind.PLAN_APPROVED,
+            recommendation=rec,
+            message=f"The chair approved the action plan for recommendation {rec.number}.",
+        )
     return plan
 
 
@@ -220,4 +229,14 @@ def plan_return(*, plan: ActionPlan, by, comments: str, expected_version: int | 
         raise ValidationError({"comments": "Say what needs to change before the plan is approved."})
     limits.check(comments=comments)
     move_plan(plan, PlanStatus.RETURNED, by=by, reason=comments)
+    rec = plan.recommendation
+    notify(
+        users=managers_and_board_owner(rec),
+        by=by,
+        kind=Kind.PLAN_RETURNED,
+        recommendation=rec,
+        message=f"The chair returned the action plan for recommendation {rec.number} with "
+        "comments.",
+        reason=comments,
+    )
     return plan

@@ -28,6 +28,7 @@ from actions.services.lifecycle import (
     log,
     move_action,
 )
+from actions.services.notifications import Kind, notify
 from inspections import permissions as perms
 from yjtracker import limits
 from yjtracker.history import attributed
@@ -80,6 +81,9 @@ def _check_update(
     return errors
 
 
+from inspections.models import Person
+
+
 @transaction.atomic
 def update_log(
     *,
@@ -92,8 +96,10 @@ def update_log(
     reason: str = "",
     recovery_step: str = "",
     created_at: datetime.datetime | None = None,
+    on_behalf_of: Person | None = None,
 ) -> ProgressUpdate:
-    """Append a progress update. Blue (complete) completes the action."""
+    """Append a progress update. Blue (complete) completes the action. `on_behalf_of`
+    names the person of the service the author logs it for."""
     action = lock(Action, action.pk)
     perms.require(perms.can_update_action(by, action))
     fields = dict(
@@ -105,12 +111,31 @@ def update_log(
         recovery_step=recovery_step,
     )
     errors = _check_update(action, **fields)
+    if on_behalf_of is not None and on_behalf_of.service_id != action.service_id:
+        errors["on_behalf_of"] = "Choose someone from this action's service."
     if errors:
         raise ValidationError(errors)
     update = ProgressUpdate.objects.create(
-        action=action, author=by, created_at=created_at or timezone.now(), **fields
+        action=action,
+        author=by,
+        on_behalf_of=on_behalf_of,
+        created_at=created_at or timezone.now(),
+        **fields,
     )
     positions_refresh(Action.objects.filter(pk=action.pk))
+    owner = action.owner
+    if owner.user_id is not None and owner.user_id != by.pk and created_at is None:
+        told = f" on behalf of {on_behalf_of.name}" if on_behalf_of else ""
+        notify(
+            users=[owner.user],
+            by=by,
+            kind=Kind.UPDATE_BY_OTHER,
+            recommendation=action.plan.recommendation,
+            action=action,
+            message=f"{by} logged an update{told} on action {action.reference}, which you "
+            f"own: {update.get_rag_display()}, {percent_complete}% complete.",
+            reason=narrative,
+        )
     if rag == RAG.BLUE:
         move_action(
             action, ActionStatus.COMPLETE, by=by, reason="Update marked complete.", at=created_at
@@ -297,6 +322,20 @@ def date_change_decide(
         to_status=change.status,
         old_due_date=change.previous_due_date,
         new_due_date=change.requested_due_date,
+        reason=reason,
+    )
+    when = f"{change.requested_due_date.day} {change.requested_due_date:%B %Y}"
+    notify(
+        users=[change.requested_by, action.owner.user],
+        by=by,
+        kind=Kind.DATE_CHANGE_APPROVED if approve else Kind.DATE_CHANGE_DECLINED,
+        recommendation=rec,
+        action=action,
+        message=(
+            f"The chair approved the new due date of action {action.reference}: {when}."
+            if approve
+            else f"The chair declined the new due date ({when}) of action {action.reference}."
+        ),
         reason=reason,
     )
     return change

@@ -46,6 +46,7 @@ def account(request):
                 user=request.user,
                 wants_digest=form.cleaned_data["wants_digest"],
                 wants_nudges=form.cleaned_data["wants_nudges"],
+                wants_notifications=form.cleaned_data["wants_notifications"],
             )
             messages.success(request, "Your e-mail preferences have been saved.")
             return redirect("account")
@@ -54,6 +55,7 @@ def account(request):
             initial={
                 "wants_digest": all(p.wants_digest for p in people),
                 "wants_nudges": all(p.wants_nudges for p in people),
+                "wants_notifications": all(p.wants_notifications for p in people),
             }
         )
     feed = CalendarFeed.objects.filter(user=request.user).first()  # made by POST, never GET

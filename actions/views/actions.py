@@ -121,7 +121,7 @@ def action_detail(request, pk: int):
     return render(request, "actions/action_detail.html", _action_context(request, action))
 
 
-def _save_evidence(request, action, form, update=None):
+def save_evidence(request, action, form, update=None):
     data = form.cleaned_data
     upload = data.get("evidence_file")
     link = data.get("evidence_link")
@@ -162,7 +162,7 @@ def update_create(request, pk: int):
             reason=data["reason"],
             recovery_step=data["recovery_step"],
         )
-        _save_evidence(request, action, form, update)  # refused evidence undoes the update
+        save_evidence(request, action, form, update)  # refused evidence undoes the update
 
     if submit(request, form, write, f"Update saved on action {action.reference}."):
         return redirect(action)
@@ -174,7 +174,7 @@ def update_create(request, pk: int):
 def evidence_create(request, pk: int):
     action = _get_action(request, pk, perms.can_update_action)
     form = EvidenceForm(request.POST, request.FILES, auto_id=EVIDENCE_IDS)
-    if submit(request, form, lambda data: _save_evidence(request, action, form), "Evidence added."):
+    if submit(request, form, lambda data: save_evidence(request, action, form), "Evidence added."):
         return redirect(action)
     context = _action_context(request, action, evidence_form=form)
     return render(request, "actions/action_detail.html", context, status=400)

@@ -29,5 +29,6 @@ def home(request):
         "can_import": Role.ADMINISTRATOR in roles or request.user.is_superuser,
         "queue": selectors.chair_queue(request.user) if Role.CHAIR in roles else None,
         "returned": selectors.plans_returned(request.user),
+        "manager": (selectors.manager_queue(request.user) if roles & perms.EDITOR_ROLES else None),
     }
     return render(request, "actions/home.html", context)

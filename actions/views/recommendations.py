@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from actions import selectors, services
-from actions.forms import ActionForm, ClosureForm, ReasonForm
+from actions import rules, selectors, services
+from actions.forms import ActionForm, ClosureForm, ReasonForm, SignOffForm
+from actions.models import Transition
 from actions.views.actions import submit
 from inspections import permissions as perms
 from inspections.models import Person, Recommendation
@@ -37,6 +38,14 @@ def recommendation_detail(request, pk: int):
         ),
         "",
     )
+    last_move = next(
+        (
+            e["item"]
+            for e in timeline
+            if e["kind"] == "decision" and e["item"].subject == Transition.Subject.RECOMMENDATION
+        ),
+        None,
+    )
     can_decide = perms.can_decide(request.user, service_id)
     return render(
         request,
@@ -48,6 +57,19 @@ def recommendation_detail(request, pk: int):
             "open_actions": [a for a in actions if a.is_open],
             "timeline": timeline,
             "returned_comment": returned_comment,
+            "chair_move": last_move if rules.is_chair_return(last_move, rec) else None,
+            "superseded_summary": next(
+                (
+                    e["item"].reason
+                    for e in timeline
+                    if e["kind"] == "decision"
+                    and e["item"].subject == Transition.Subject.RECOMMENDATION
+                    and e["item"].to_status == Recommendation.Status.CLOSURE_PROPOSED
+                ),
+                "",
+            )
+            if not rec.closure_summary
+            else "",
             "history": selectors.history_changes(history, {"board_owner": people}),
             "can_edit": can_edit,
             "can_decide": can_decide,
@@ -56,9 +78,15 @@ def recommendation_detail(request, pk: int):
     )
 
 
-def _get_recommendation(request, pk: int, rule=None) -> Recommendation:
+def _get_recommendation(
+    request, pk: int, rule=None, message: str = perms.DEFAULT_REFUSAL
+) -> Recommendation:
     return perms.get_for_user(
-        request.user, Recommendation.objects.select_related("inspection__service"), pk, rule
+        request.user,
+        Recommendation.objects.select_related("inspection__service"),
+        pk,
+        rule,
+        message,
     )
 
 
@@ -213,7 +241,9 @@ def reopen(request, pk: int):
 
 def propose_closure(request, pk: int):
     rec = _get_recommendation(request, pk, perms.can_edit_plan)
-    form = ClosureForm(request.POST or None)
+    form = ClosureForm(
+        request.POST or None, initial={"summary": selectors.last_closure_summary(rec)}
+    )
     proposed = submit(
         request,
         form,
@@ -232,12 +262,31 @@ def propose_closure(request, pk: int):
     )
 
 
-@require_POST
 def sign_off(request, pk: int):
-    rec = _get_recommendation(request, pk)
-    try:
-        services.recommendation_sign_off(recommendation=rec, by=request.user)
-    except ValidationError as error:
-        return _refused(request, rec, error)
-    messages.success(request, f"Recommendation {rec.number} signed off and closed.")
-    return redirect(rec)
+    """The chair's sign-off page: the closure summary, every action's final update and
+    evidence, the measures; a confirmation and an optional comment."""
+    rec = _get_recommendation(request, pk, perms.can_decide, "Only the board chair can sign off.")
+    if rec.status != Recommendation.Status.CLOSURE_PROPOSED:
+        messages.error(
+            request,
+            f"Recommendation {rec.number} is {rec.get_status_display().lower()}: only a "
+            "recommendation proposed for closure can be signed off.",
+        )
+        return redirect(rec)
+    form = SignOffForm(request.POST or None)
+    signed = submit(
+        request,
+        form,
+        lambda data: services.recommendation_sign_off(
+            recommendation=rec, by=request.user, comment=data["comment"]
+        ),
+        f"Recommendation {rec.number} signed off and closed.",
+    )
+    if signed:
+        return redirect(rec)
+    return render(
+        request,
+        "actions/sign_off.html",
+        {"form": form, "rec": rec, **selectors.closure_evidence(rec)},
+        status=400 if form.errors else 200,
+    )

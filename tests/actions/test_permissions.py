@@ -33,6 +33,9 @@ from actions.models import (
     DueDateChange,
     Evidence,
     IssuedPack,
+    Measure,
+    MeasureReading,
+    Notification,
     ProgressUpdate,
     Transition,
 )
@@ -371,7 +374,7 @@ def propose_closure_of_4(demo: Demo) -> Built:
 
 
 def sign_off_4(demo: Demo) -> Built:
-    return {"pk": demo.closure_proposed().pk}, {}
+    return {"pk": demo.closure_proposed().pk}, {"confirmed": "on", "comment": "Well evidenced."}
 
 
 def send_back_4(demo: Demo) -> Built:
@@ -380,6 +383,99 @@ def send_back_4(demo: Demo) -> Built:
 
 def reopen_4(demo: Demo) -> Built:
     return {"pk": demo.closed().pk}, {"reason": "Arrests of children in care rose again."}
+
+
+def response_to_3(demo: Demo) -> Built:
+    rec = demo.rec(3)
+    return {"pk": rec.pk}, {
+        "response": "partly_agreed",
+        "reason": "Apprenticeships depend on the council's budget.",
+        "version": str(rec.version),
+    }
+
+
+def measure_fields(demo: Demo) -> dict:
+    return {
+        "name": "Children in full-time education",
+        "unit": "%",
+        "baseline_value": "50",
+        **date_fields("baseline_date", demo.today - datetime.timedelta(days=100)),
+        "target_value": "90",
+        **date_fields("target_date", demo.today + datetime.timedelta(days=300)),
+        "higher_is_better": "on",
+    }
+
+
+def measure_on_2(demo: Demo) -> Built:
+    return {"pk": demo.rec(2).pk}, measure_fields(demo)
+
+
+def demo_measure(demo: Demo) -> Measure:
+    return Measure.objects.filter(recommendation__inspection=demo.inspection).first()
+
+
+def edit_demo_measure(demo: Demo) -> Built:
+    measure = demo_measure(demo)
+    return {"pk": measure.pk}, {**measure_fields(demo), "version": str(measure.version)}
+
+
+def reading_of_demo_measure(demo: Demo) -> Built:
+    return {"pk": demo_measure(demo).pk}, {**date_fields("date", demo.today), "value": "61"}
+
+
+def knowsley_service(demo: Demo) -> Built:
+    return {"pk": demo.inspection.service_id}, {}
+
+
+def new_person(demo: Demo) -> Built:
+    return {"pk": demo.inspection.service_id}, {
+        "name": "Jo Byrne",
+        "job_title": "Inspector",
+        "agency": "Merseyside Police",
+        "email": "",
+    }
+
+
+def edit_police_representative(demo: Demo) -> Built:
+    person = demo.person("Police representative")
+    return {"pk": person.pk}, {
+        "name": person.name,
+        "job_title": "Superintendent",
+        "agency": person.agency,
+        "email": "",
+        "is_active": "on",
+    }
+
+
+def round_row_for_2_1(demo: Demo) -> Built:
+    action = demo.action("2.1")  # overdue: due an update; the member owns it
+    prefix = f"a{action.pk}-"
+    return {}, {
+        "action": [str(action.pk)],
+        prefix + "rag": "green",
+        prefix + "percent_complete": "65",
+        prefix + "narrative": "Protocol agreed with the third academy trust.",
+    }
+
+
+def managers_notification(demo: Demo) -> Built:
+    services.update_log(
+        action=demo.action("1.2"),  # owned by the chair: the chair is told
+        by=demo.manager,
+        date=demo.today,
+        narrative="Nomination confirmed in writing.",
+        rag=RAG.GREEN,
+        percent_complete=80,
+    )
+    services.update_log(
+        action=demo.action("1.3"),  # owned by the manager: the chair logs it, manager told
+        by=demo.chair,
+        date=demo.today,
+        narrative="Lead areas confirmed.",
+        rag=RAG.GREEN,
+        percent_complete=70,
+    )
+    return {"pk": Notification.objects.get(user=demo.manager).pk}, {}
 
 
 # --- The matrix ------------------------------------------------------------------------
@@ -534,10 +630,36 @@ ROUTES: dict[str, list[Case]] = {
     "evidence_create": [Case(evidence_on_action_2_1, "POST", knowsley_write(MANAGER, OWNER))],
     "evidence_withdraw": write_with_form_page(withdraw_evidence_on_2_1, MANAGER, OWNER),
     "date_change_create": [Case(new_date_for_action_2_1, "POST", knowsley_write(MANAGER, OWNER))],
+    # The update round: a list of one's own; a row of someone else's action is ignored.
+    # One's own notifications: another's is 404.
+    "notifications": [Case(no_args, "GET", signed_in_user(OK))],
+    "notification_read": [
+        Case(
+            managers_notification,
+            "POST",
+            {"anonymous": SIGN_IN}
+            | dict.fromkeys(("outsider", "viewer", "member", CHAIR), NOT_FOUND)
+            | {MANAGER: ALLOWED},
+            workflow_write=False,
+        )
+    ],
+    "notifications_read_all": [
+        Case(no_args, "POST", signed_in_user(ALLOWED), workflow_write=False)
+    ],
+    "update_round": [
+        Case(no_args, "GET", staff_read(outsider=SEES_NONE), "page"),
+        Case(
+            round_row_for_2_1,
+            "POST",
+            {"anonymous": SIGN_IN, "outsider": ALLOWED, "viewer": FORBIDDEN}
+            | dict.fromkeys((MANAGER, CHAIR, OWNER), ALLOWED),
+            "submit",
+        ),
+    ],
     # Decisions: the chair.
     "plan_approve": [Case(approve_plan_3, "POST", knowsley_write(CHAIR))],
     "plan_return": write_with_form_page(return_plan_3, CHAIR),
-    "sign_off": [Case(sign_off_4, "POST", knowsley_write(CHAIR))],
+    "sign_off": write_with_form_page(sign_off_4, CHAIR),
     "send_back": write_with_form_page(send_back_4, CHAIR),
     "reopen": write_with_form_page(reopen_4, CHAIR),
     "date_change_decide": write_with_form_page(decide_date_change, CHAIR),
@@ -550,6 +672,14 @@ ROUTES: dict[str, list[Case]] = {
     "pack_issue": [Case(issue_pack, "POST", knowsley_write(MANAGER, CHAIR))],
     "issued_pack_pdf": [Case(issued_pack, "GET", staff_read())],
     "issued_pack_xlsx": [Case(issued_pack, "GET", staff_read())],
+    # Recorded beside the plan: YOS managers.
+    "response_edit": write_with_form_page(response_to_3, MANAGER),
+    "measure_add": write_with_form_page(measure_on_2, MANAGER),
+    "measure_edit": write_with_form_page(edit_demo_measure, MANAGER),
+    "reading_add": write_with_form_page(reading_of_demo_measure, MANAGER),
+    "people_list": [Case(knowsley_service, "GET", staff_read())],
+    "person_add": write_with_form_page(new_person, MANAGER),
+    "person_edit": write_with_form_page(edit_police_representative, MANAGER),
 }
 
 
@@ -660,10 +790,16 @@ def snapshot() -> dict:
         ),
         "plans": list(ActionPlan.objects.values_list("pk", "status", "version")),
         "recommendations": list(
-            Recommendation.objects.values_list("pk", "status", "closure_summary", "version")
+            Recommendation.objects.values_list(
+                "pk", "status", "closure_summary", "response", "response_reason", "version"
+            )
         ),
         "meetings": list(BoardMeeting.objects.values_list("pk", "date", "title", "version")),
         "issued_packs": list(IssuedPack.objects.values_list("pk", "xlsx_sha256")),
+        "measures": list(Measure.objects.values_list("pk", "name", "version")),
+        "readings": list(MeasureReading.objects.values_list("pk", "value")),
+        "people": list(Person.objects.values_list("pk", "name", "job_title", "is_active")),
+        "notifications": list(Notification.objects.values_list("pk", "read_at")),
     }
 
 

@@ -144,6 +144,9 @@ class World:
         self._submitted_plans(8)
         self._meetings(5)
         self._packs(6)
+        for i in range(MANY // 5):
+            services.person_add(service_id=self.service.pk, by=self.manager, name=f"Partner {i}")
+            self._evidence(self.proposed_action)
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -265,6 +268,8 @@ class World:
             services.recommendation_propose_closure(
                 recommendation=rec, by=self.manager, summary="All done, with evidence."
             )
+            if not hasattr(self, "proposed"):
+                self.proposed, self.proposed_action = rec, action
 
     def _packs(self, n: int) -> None:
         """Packs issued to the next meeting (stored files; their content costs no query)."""
@@ -342,6 +347,8 @@ PAGES = {
     ),
     "all actions": Page("viewer", action_list(), ACTION_LINK),
     "all actions, searched": Page("viewer", action_list("q=action"), ACTION_LINK),
+    "all actions, searched in updates": Page("viewer", action_list("q=update"), ACTION_LINK),
+    "all actions, searched by reference": Page("viewer", action_list("q=rec+2"), ACTION_LINK),
     "all actions of one owner": Page(
         "viewer", action_list("owner={w.managers_person.pk}"), ACTION_LINK
     ),
@@ -406,6 +413,13 @@ PAGES = {
     ),
     "meeting page": Page(
         "manager", lambda w: reverse("meeting_detail", args=[w.next_meeting.pk]), "SHA-256"
+    "update round": Page("manager", lambda w: reverse("update_round"), 'class="app-round-row'),
+    "notifications": Page("manager", lambda w: reverse("notifications"), 'class="app-notification'),
+    "sign-off page": Page(
+        "chair", lambda w: reverse("sign_off", args=[w.proposed.pk]), 'rel="noopener noreferrer"'
+    ),
+    "people of the service": Page(
+        "manager", lambda w: reverse("people_list", args=[w.service.pk]), TABLE_ROW
     ),
 }
 

@@ -30,7 +30,7 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOT_DIR = Path("/tmp/yjtracker-browser")  # noqa: S108 (outside the repository on purpose)
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-DEFAULT_TIMEOUT_MS = 10_000
+DEFAULT_TIMEOUT_MS = 30_000
 
 HERE = Path(__file__).resolve().parent
 

@@ -146,6 +146,16 @@ def test_manager_completes_recommendation_4_and_chair_signs_it_off(page, app, a1
     expect(page.get_by_text("Closure awaits your sign-off")).to_be_visible()
     a11y.check(page, "recommendation 4 for the chair")
 
+    page.get_by_role("link", name="Review the evidence and sign off").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign off recommendation 4")
+    a11y.check(page, "sign-off page for recommendation 4")
+    page.get_by_role("button", name="Sign off and close").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Confirm that you have reviewed the evidence."
+    )
+    a11y.check(page, "sign-off page with an error")
+    page.get_by_label("I have read the closure summary").check()
+    page.get_by_label("Comment (optional)").fill("Well evidenced: the protocol is in use.")
     page.get_by_role("button", name="Sign off and close").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         "Recommendation 4 signed off and closed"
@@ -241,6 +251,11 @@ def test_keyboard_only_journey_closes_recommendation_1(page, app, a11y, evidence
     kb.activate_link(text="Knowsley YOS: recommendation 1")
     expect(page.get_by_role("heading", level=1)).to_have_text("Recommendation 1")
     a11y.check(page, "recommendation 1 for the chair")
+    kb.activate_link(text="Review the evidence and sign off")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign off recommendation 1")
+    a11y.check(page, "sign-off page for recommendation 1")
+    kb.tab_to(lambda el: el["id"] == "id_confirmed", "the confirmation")
+    kb.press("Space")
     kb.press_button("Sign off and close")
     kb.expect_success("Recommendation 1 signed off and closed")
     expect(_status_tag(page)).to_have_text("Closed")
