@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from itertools import pairwise
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from actions.models import (
@@ -66,11 +66,8 @@ def due_an_update(user, today: datetime.date) -> QuerySet[Action]:
     soon = today + datetime.timedelta(days=SOON_DAYS)
     stale = today - datetime.timedelta(days=STALE_DAYS)
     return (
-        with_progress(
-            Action.objects.updatable_by(user).select_related(
-                "owner", "plan__recommendation__inspection__service"
-            )
-        )
+        Action.objects.updatable_by(user)
+        .select_related("owner", "latest_update", "plan__recommendation__inspection__service")
         .open()
         .filter(
             plan__status=ActionPlan.Status.APPROVED,
@@ -202,11 +199,10 @@ def closure_evidence(rec: Recommendation) -> dict:
     actions = list(
         Action.objects.filter(plan__recommendation=rec)
         .select_related("owner", "plan__recommendation")
-        .annotate(final_update_id=_latest("pk"))
         .order_by("number")
     )
     finals = ProgressUpdate.objects.filter(
-        pk__in=[a.final_update_id for a in actions if a.final_update_id]
+        pk__in=[a.latest_update_id for a in actions if a.latest_update_id]
     ).select_related("author", "on_behalf_of")
     final_by_id = {u.pk: u for u in finals}
     evidence: dict[int, list[Evidence]] = {a.pk: [] for a in actions}
@@ -215,7 +211,7 @@ def closure_evidence(rec: Recommendation) -> dict:
     ).select_related("added_by"):
         evidence[item.action_id].append(item)
     for action in actions:
-        action.final_update = final_by_id.get(action.final_update_id)
+        action.final_update = final_by_id.get(action.latest_update_id)
         action.all_evidence = evidence[action.pk]
     measures = list(rec.measures.prefetch_related("readings"))
     for measure in measures:

@@ -30,6 +30,7 @@ from actions.services.lifecycle import (
 )
 from actions.services.notifications import Kind, notify
 from inspections import permissions as perms
+from inspections.models import Person
 from yjtracker import limits
 from yjtracker.history import attributed
 
@@ -79,9 +80,6 @@ def _check_update(
         errors["date"] = date_error
     errors |= limits.too_long(narrative=narrative, reason=reason, recovery_step=recovery_step)
     return errors
-
-
-from inspections.models import Person
 
 
 @transaction.atomic

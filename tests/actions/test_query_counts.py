@@ -413,6 +413,7 @@ PAGES = {
     ),
     "meeting page": Page(
         "manager", lambda w: reverse("meeting_detail", args=[w.next_meeting.pk]), "SHA-256"
+    ),
     "update round": Page("manager", lambda w: reverse("update_round"), 'class="app-round-row'),
     "notifications": Page("manager", lambda w: reverse("notifications"), 'class="app-notification'),
     "sign-off page": Page(
