@@ -56,11 +56,8 @@ def _posted_actions(request, today) -> list[Action]:
     ids = [parse_id(v) for v in request.POST.getlist("action")[:ROUND_PAGE_SIZE]]
     ids = [i for i in ids if i is not None]
     return list(
-        selectors.with_progress(
-            Action.objects.updatable_by(request.user).select_related(
-                "owner", "plan__recommendation__inspection__service"
-            )
-        )
+        Action.objects.updatable_by(request.user)
+        .select_related("owner", "latest_update", "plan__recommendation__inspection__service")
         .filter(pk__in=ids)
         .order_by("current_due_date", "plan__recommendation__number", "number", "pk")
     )

@@ -231,16 +231,18 @@ def test_the_board_pack_and_timeline_show_date_decisions_in_words(manager, chair
     pack = client.get(reverse("board_pack", args=[knowsley_demo.pk]), {"meeting": meeting.pk})
     timeline = client.get(reverse("recommendation_detail", args=[action.plan.recommendation_id]))
 
-    for page in (pack.content.decode(), timeline.content.decode()):
-        assert f"New due date approved: {change.previous_due_date:%-d %B %Y} → {new}" in page
+    pack, timeline = pack.content.decode(), timeline.content.decode()
+    assert f"New due date for action {action.reference} approved: {new}" in pack
+    assert f"New due date approved: {change.previous_due_date:%-d %B %Y} → {new}" in timeline
+    for page in (pack, timeline):
         assert change.requested_due_date.isoformat() not in page
 
 
 def test_since_counts_a_date_decision_once_and_not_the_request(manager, chair, knowsley_demo):
     ask_and_decide(manager, chair, approve=False)
-    data = reports.load_board_data(Recommendation.objects.filter(inspection=knowsley_demo))
+    board = reports.read_board(Recommendation.objects.filter(inspection=knowsley_demo))
 
-    window = reports.since(data, timezone.now() - datetime.timedelta(hours=1), timezone.now())
+    window = reports.since(board, timezone.now() - datetime.timedelta(hours=1))
 
     due_date_decisions = [t for t in window["decisions"] if t.subject == "due_date"]
     assert [t.to_status for t in due_date_decisions] == [DateStatus.DECLINED]
