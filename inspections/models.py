@@ -196,6 +196,11 @@ class Framework(models.Model):
         default=True, help_text="Whether ratings carry points that add up to a published score."
     )
     description = models.TextField(blank=True)
+    unknowns = models.TextField(
+        blank=True,
+        help_text="What the published material does not state, one point a line "
+        "(e.g. 'Points: not published').",
+    )
 
     class Meta:
         ordering = ["inspectorate__short_name", "name"]
@@ -203,11 +208,16 @@ class Framework(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def unknown_list(self) -> list[str]:
+        """The points the published material leaves open, one a line."""
+        return [line.strip() for line in self.unknowns.splitlines() if line.strip()]
+
 
 class Domain(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="domains")
     number = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=200)
+    description = models.TextField(blank=True, help_text="What the domain covers, as published.")
 
     class Meta:
         ordering = ["framework", "number"]

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from actions.demo import load_example_board, load_example_plans
 from inspections import demo
+from inspections.frameworks import available_frameworks, load_framework
 
 
 class Command(BaseCommand):
@@ -18,6 +19,8 @@ class Command(BaseCommand):
                 "Refusing to load demo data and create demo accounts: DEBUG is off. "
                 "Demo accounts with a published password must never exist in production."
             )
+        for slug in available_frameworks():
+            load_framework(slug)
         demo.load_services()
         accounts = demo.load_accounts()
         knowsley = demo.load_knowsley_2023()
