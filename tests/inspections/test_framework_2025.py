@@ -53,7 +53,10 @@ def test_nothing_unpublished_is_invented_it_is_marked_as_not_published(y25):
     assert not organisational.standards.exists()
     assert "not published" in organisational.description
     unknowns = y25.unknown_list()
-    assert any(line.startswith("Points:") and "no points total have been published" in line for line in unknowns)
+    assert any(
+        line.startswith("Points:") and "no points total have been published" in line
+        for line in unknowns
+    )
     assert any(line.startswith("Standard numbering:") for line in unknowns)
     assert any(line.startswith("Organisational delivery:") for line in unknowns)
     assert any(line.startswith("Key questions:") for line in unknowns)
