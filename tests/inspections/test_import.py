@@ -199,3 +199,36 @@ def test_a_press_release_already_recorded_is_flagged_when_the_review_opens(
     liverpool = Inspection.objects.get(service__slug="liverpool")
     assert "This inspection is already recorded" in preview
     assert liverpool.get_absolute_url() in preview
+
+
+def test_a_2025_report_is_saved_with_its_named_ratings_and_no_score(admin_client, knowsley_demo):
+    from tests.inspections.test_importer_shapes import Y25
+
+    sefton = Service.objects.get(slug="sefton")
+    response = _upload(admin_client, "exampleshire.txt", Y25.encode())
+    assert response.status_code == 302
+    html = admin_client.get(reverse("import_preview")).content.decode()
+    assert "Assessing / Good" in html
+    response = _review(admin_client, service=sefton.pk)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    inspection = Inspection.objects.get(service=sefton, framework__slug="hmip-youth-2025")
+    ratings = {r.standard.code: r.level.name for r in inspection.ratings.select_related("level")}
+    assert ratings == {
+        "2A": "Good",
+        "2P": "Outstanding",
+        "2I": "Requires improvement",
+        "V1": "Inadequate",
+    }
+    assert inspection.published_rating.name == "Good"
+    assert inspection.published_score is None
+    assert inspection.recommendations.count() == 3
+
+
+def test_an_improvement_plan_page_shows_outcome_progress_and_rag_for_review(admin_client):
+    from tests.inspections.test_importer_shapes import PLAN
+
+    _upload(admin_client, "plan.txt", PLAN.encode())
+    html = admin_client.get(reverse("import_preview")).content.decode()
+    assert "training delivered to all case managers in May 2019." in html
+    assert "RAG: Amber" in html
+    assert "Progress of recommendation 3" in html
