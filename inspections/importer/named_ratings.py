@@ -67,9 +67,8 @@ def find_named_ratings(doc: Document, framework: str) -> NamedResult:
                 continue
             source = line
             if rating is None:
-                following = [(i, text) for i, text in enumerate(lines[index + 1 :], index + 1)]
-                following = [(i, text) for i, text in following[:12] if text][:_LOOKAHEAD]
-                for i, text in following:
+                following = [text for text in lines[index + 1 : index + 13] if text]
+                for text in following[:_LOOKAHEAD]:
                     rating = rating_only(text)
                     if rating or any(_rating_after_name(text, n)[0] for _, n in names):
                         source = f"{line} / {text}" if rating else line
