@@ -117,7 +117,7 @@ def xlsx_bytes(positions: list[RecommendationPosition], updates) -> bytes:
                 ("rag", u.rag),
                 u.percent_complete,
                 u.narrative,
-                str(u.author),
+                u.by_label,
             ]
         )
     book = Workbook()

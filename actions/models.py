@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from inspections.models import Board, Person, Recommendation, Service
+from inspections.models import Board, Inspection, Person, Recommendation, Service
 
 
 class RAG(models.TextChoices):
@@ -143,16 +143,93 @@ class Action(models.Model):
         return self.is_open and self.current_due_date < today
 
 
+def plan_import_upload_to(instance: PlanImport, filename: str) -> str:
+    """A generated name: the uploaded file's name is kept only as data."""
+    import uuid
+
+    return f"plan-imports/{datetime.date.today():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class PlanImportQuerySet(models.QuerySet):
+    def for_user(self, user) -> PlanImportQuerySet:
+        return self.filter(service__in=Service.objects.for_user(user))
+
+
+class PlanImport(models.Model):
+    """An action plan brought in from a file (XLSX, CSV or Word): the file as uploaded, the
+    columns chosen, and, once saved, what it created. Drafts are previews, never half-saved."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Previewed, not saved"
+        SAVED = "saved", "Saved"
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="plan_imports")
+    source = models.ForeignKey(
+        Inspection,
+        on_delete=models.PROTECT,
+        related_name="plan_imports",
+        help_text="The source whose recommendations the plan answers.",
+    )
+    file = models.FileField(upload_to=plan_import_upload_to)
+    original_filename = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    mapping = models.JSONField(default=dict, blank=True, help_text="{field: column heading}")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="plan_imports"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    saved_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+
+    objects = PlanImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.original_filename} ({self.get_status_display().lower()})"
+
+
 class ProgressUpdate(models.Model):
     """One dated entry in an action's log. Never edited: a correction is a new update."""
 
+    class DatePrecision(models.TextChoices):
+        DAY = "day", "Dated"
+        MONTH = "month", "Month only"
+        IMPORT_DAY = "import_day", "Not dated in the imported plan: dated the day it was imported"
+
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
     date = models.DateField()
+    date_precision = models.CharField(
+        max_length=12,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="Imported updates may give only a month, or no date at all.",
+    )
     narrative = models.TextField()
-    rag = models.CharField("RAG status", max_length=10, choices=RAG.choices)
+    rag = models.CharField(
+        "RAG status",
+        max_length=10,
+        choices=RAG.choices,
+        blank=True,
+        help_text="Blank only for an imported update whose plan gave no RAG for it.",
+    )
     percent_complete = models.PositiveSmallIntegerField(
         "% complete",
+        null=True,
+        blank=True,
         validators=[MaxValueValidator(100, "The percentage complete must be between 0 and 100.")],
+        help_text="Blank only for an imported update whose plan gave no percentage.",
+    )
+    imported_in = models.ForeignKey(
+        PlanImport,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="updates",
+        help_text="The plan import that brought this update in.",
     )
     reason = models.TextField(blank=True, help_text="Why it is at risk or off track.")
     recovery_step = models.TextField(blank=True, help_text="What will bring it back on track.")
@@ -179,18 +256,43 @@ class ProgressUpdate(models.Model):
                 violation_error_message="The percentage complete must be between 0 and 100.",
             ),
             models.CheckConstraint(
-                condition=Q(rag__in=[RAG.GREEN, RAG.BLUE]) | (~Q(reason="") & ~Q(recovery_step="")),
+                condition=Q(rag__in=[RAG.GREEN, RAG.BLUE, ""])
+                | (~Q(reason="") & ~Q(recovery_step="")),
                 name="update_amber_red_needs_reason_and_recovery",
                 violation_error_message=AMBER_RED_MESSAGE,
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.action.reference} update {self.date:%d %b %Y} ({self.get_rag_display()})"
+        rag = self.get_rag_display() or "RAG not recorded"
+        return f"{self.action.reference} update {self.date:%d %b %Y} ({rag})"
 
     @property
     def service_id(self) -> int:
         return self.action.service_id
+
+    @property
+    def percent_label(self) -> str:
+        if self.percent_complete is None:
+            return "% not recorded"
+        return f"{self.percent_complete}% complete"
+
+    @property
+    def date_label(self) -> str:
+        """The date in words, as precisely as its source gave it."""
+        if self.date_precision == self.DatePrecision.MONTH:
+            return f"{self.date:%B %Y}"
+        text = f"{self.date:%-d %B %Y}"
+        if self.date_precision == self.DatePrecision.IMPORT_DAY:
+            return f"{text} (the day it was imported: the plan gave no date)"
+        return text
+
+    @property
+    def by_label(self) -> str:
+        """Who the update is by, in words (the author, or the import that brought it in)."""
+        if self.imported_in_id:
+            return f"{self.author} (brought in from the earlier plan)"
+        return str(self.author)
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:

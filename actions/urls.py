@@ -1,6 +1,6 @@
 from django.urls import path
 
-from actions.views import account, board, recommendations
+from actions.views import account, board, imports, recommendations
 from actions.views import actions as views
 
 urlpatterns = [
@@ -44,6 +44,11 @@ urlpatterns += [
     path("inspections/<id:pk>/board/", board.dashboard, name="dashboard"),
     path("inspections/<id:pk>/board-pack/", board.board_pack, name="board_pack"),
     path("overview/", board.overview, name="overview"),
+]
+
+urlpatterns += [
+    path("plans/import/", imports.plan_import_start, name="plan_import_start"),
+    path("plans/import/<id:pk>/", imports.plan_import_preview, name="plan_import_preview"),
 ]
 
 urlpatterns += [

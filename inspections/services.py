@@ -154,3 +154,22 @@ def inspection_import(
             text=row["text"],
         )
     return inspection
+
+
+@transaction.atomic
+def recommendation_add(
+    *, source: Inspection, by, number: int, text: str, addressee: str = ""
+) -> Recommendation:
+    """Record a recommendation of a source (e.g. one an existing plan brings in). Editors of
+    the service (managers, administrators) may; the number must be free."""
+    perms.require(
+        perms.can_edit_plan(by, source), "Only a manager or administrator can add recommendations."
+    )
+    if not text.strip():
+        raise ValidationError({"text": "Give the recommendation's words."})
+    if source.recommendations.filter(number=number).exists():
+        raise ValidationError(f"{source} already has a recommendation {number}.")
+    rec = Recommendation(inspection=source, number=number, text=text, addressee=addressee)
+    rec._history_user = by
+    rec.save()
+    return rec

@@ -9,7 +9,8 @@ changes a status. By topic:
 - `plans`: drafting a plan and its actions, submission, approval and return;
 - `progress`: progress updates, evidence and due-date changes;
 - `closure`: proposal, sign-off, send-back and reopening;
-- `people`: a person's own settings (e-mail preferences).
+- `people`: a person's own settings (e-mail preferences);
+- `imports`: bringing in an existing action plan, with its history.
 """
 
 from actions.services.closure import (
@@ -18,6 +19,7 @@ from actions.services.closure import (
     recommendation_send_back,
     recommendation_sign_off,
 )
+from actions.services.imports import plan_import_read, plan_import_save
 from actions.services.lifecycle import (
     ACTION_MOVES,
     PLAN_MOVES,
@@ -57,6 +59,8 @@ __all__ = [
     "evidence_add",
     "evidence_withdraw",
     "person_set_preferences",
+    "plan_import_read",
+    "plan_import_save",
     "plan_approve",
     "plan_return",
     "plan_start",

@@ -36,13 +36,18 @@ def update_log(
     date: datetime.date,
     narrative: str,
     rag: str,
-    percent_complete: int,
+    percent_complete: int | None,
     reason: str = "",
     recovery_step: str = "",
     corrects: ProgressUpdate | None = None,
     created_at: datetime.datetime | None = None,
+    imported_in=None,
+    date_precision: str = ProgressUpdate.DatePrecision.DAY,
 ) -> ProgressUpdate:
-    """Append a progress update. Blue (complete) completes the action."""
+    """Append a progress update. Blue (complete) completes the action.
+
+    An update brought in from an existing plan (`imported_in`) may lack a RAG ("") and a
+    percentage (None) when the plan did not give them; every other update has both."""
     action = lock(Action, action.pk)
     rec = action.plan.recommendation
     perms.require(perms.can_update_action(by, action))
@@ -59,9 +64,12 @@ def update_log(
         )
     if not narrative.strip():
         errors["narrative"] = "Describe the progress made."
-    if not 0 <= percent_complete <= 100:
+    imported = imported_in is not None
+    if percent_complete is None and not imported:
+        errors["percent_complete"] = "Enter the % complete."
+    elif percent_complete is not None and not 0 <= percent_complete <= 100:
         errors["percent_complete"] = "% complete must be between 0 and 100."
-    if rag not in RAG.values:
+    if rag not in RAG.values and not (imported and rag == ""):
         errors["rag"] = "Choose a RAG status."
     errors |= rules.update_errors(
         rag=rag, percent_complete=percent_complete, reason=reason, recovery_step=recovery_step
@@ -83,6 +91,8 @@ def update_log(
         corrects=corrects,
         author=by,
         created_at=created_at or timezone.now(),
+        imported_in=imported_in,
+        date_precision=date_precision,
     )
     if rag == RAG.BLUE:
         move_action(

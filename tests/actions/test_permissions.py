@@ -302,6 +302,38 @@ def send_back_4(demo: Demo) -> Built:
     return {"pk": demo.closure_proposed().pk}, {"reason": "Show the effect on arrests."}
 
 
+PLAN_CSV = b"Ref,Recommendation,Action,Lead,Due\n5,Use data,Agree a data set,Chair,31/03/2027\n"
+
+
+def plan_upload(demo: Demo) -> Built:
+    upload = SimpleUploadedFile("plan.csv", PLAN_CSV, content_type="text/csv")
+    return {}, {"source": str(demo.inspection.pk), "plan_file": upload}
+
+
+def plan_draft(demo: Demo) -> Built:
+    from django.core.files.base import ContentFile
+
+    from actions.models import PlanImport
+
+    draft = PlanImport(
+        service=demo.inspection.service,
+        source=demo.inspection,
+        original_filename="plan.csv",
+        size=len(PLAN_CSV),
+        sha256="0" * 64,
+        uploaded_by=demo.manager,
+    )
+    draft.file.save("upload", ContentFile(PLAN_CSV), save=False)
+    draft.save()
+    columns = {"col_reference": "0", "col_recommendation": "1", "col_action": "2"}
+    return {"pk": draft.pk}, columns | {
+        "col_lead": "3",
+        "col_due": "4",
+        "board_agreed": "on",
+        "save": "1",
+    }
+
+
 def reopen_4(demo: Demo) -> Built:
     return {"pk": demo.closed().pk}, {"reason": "Arrests of children in care rose again."}
 
@@ -383,6 +415,22 @@ ROUTES: dict[str, list[Case]] = {
     ],
     # Nothing uploaded yet: an administrator is sent back to the start.
     "import_preview": [Case(no_args, "GET", administrators_only(302))],
+    # Bringing in an existing plan: YOS managers (and administrators). Another service's
+    # manager may use the upload page for their own service, not for Knowsley's source.
+    "plan_import_start": [
+        Case(no_args, "GET", knowsley_write(MANAGER, granted=OK) | {"outsider": OK}, "form"),
+        Case(
+            plan_upload,
+            "POST",
+            knowsley_write(MANAGER) | {"outsider": ALLOWED},
+            "submit",
+            workflow_write=False,
+        ),
+    ],
+    "plan_import_preview": [
+        Case(plan_draft, "GET", knowsley_write(MANAGER, granted=OK), "page"),
+        Case(plan_draft, "POST", knowsley_write(MANAGER), "save"),
+    ],
     # Reads.
     "home": [Case(no_args, "GET", staff_read(outsider=SEES_NONE))],
     "action_list": [Case(no_args, "GET", staff_read(outsider=SEES_NONE))],
