@@ -289,3 +289,47 @@ class PlanMappingForm(GDSForm):
         if len(picked) != len(set(picked)):
             raise forms.ValidationError("Each column can hold one field only.")
         return data
+
+
+# --- Partner update links --------------------------------------------------------------------
+
+
+class UpdateLinkForm(GDSForm):
+    person = IdModelChoiceField(
+        label="Who should update this action?",
+        queryset=None,
+        empty_label="Choose",
+        error_messages={"required": "Choose who the link is for."},
+    )
+    days = forms.IntegerField(
+        label="Days the link works for",
+        min_value=1,
+        max_value=28,
+        initial=14,
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
+        error_messages={
+            "required": "Enter how many days the link works for, from 1 to 28.",
+            "min_value": "A link can last from 1 to 28 days.",
+            "max_value": "A link can last from 1 to 28 days.",
+        },
+    )
+    in_reminders = forms.BooleanField(
+        label="Also send a fresh link with their reminder e-mails for this action",
+        required=False,
+    )
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+        self.fields["person"].label_from_instance = lambda p: (
+            f"{p}{' – ' + p.email if p.email else ' – no e-mail address: you will copy the link'}"
+        )
+
+
+class PartnerUpdateForm(ProgressUpdateForm):
+    """The update form on a link's page: no corrections (the person sees one update only)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["corrects"]
+        self.build_helper()

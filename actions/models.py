@@ -143,6 +143,13 @@ class Action(models.Model):
         return self.is_open and self.current_due_date < today
 
 
+class ActionChildQuerySet(models.QuerySet):
+    """Rows that belong to an action: scoped to the user's services through it."""
+
+    def for_user(self, user):
+        return self.filter(action__in=Action.objects.for_user(user))
+
+
 def plan_import_upload_to(instance: PlanImport, filename: str) -> str:
     """A generated name: the uploaded file's name is kept only as data."""
     import uuid
@@ -192,6 +199,61 @@ class PlanImport(models.Model):
         return f"{self.original_filename} ({self.get_status_display().lower()})"
 
 
+class UpdateLink(models.Model):
+    """A link that lets one person update one action without an account.
+
+    Sent by a manager (or, with their consent, in the person's reminder e-mails). The URL
+    carries a random secret, stored here only as its SHA-256, and a signature over the
+    link, action and person; it expires, can be revoked, and opens nothing but that action's
+    update page. Updates made through it are recorded as by the person, via this link, with
+    the manager who sent it as the accountable author (`ProgressUpdate.link`).
+    """
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="update_links")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="update_links")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="update_links_sent",
+        help_text="The manager who sent the link (and is accountable for it).",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    sent_to = models.EmailField(blank=True)
+    in_reminders = models.BooleanField(
+        default=False, help_text="Send a fresh link with this person's reminders for the action."
+    )
+    by_reminder = models.BooleanField(
+        default=False, help_text="Created for a reminder e-mail, on the sender's consent."
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="update_links_revoked",
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ActionChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Link for {self.person} to update {self.action.reference}"
+
+    @property
+    def service_id(self) -> int:
+        return self.action.service_id
+
+    def is_live(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now
+
+
 class ProgressUpdate(models.Model):
     """One dated entry in an action's log. Never edited: a correction is a new update."""
 
@@ -230,6 +292,23 @@ class ProgressUpdate(models.Model):
         blank=True,
         related_name="updates",
         help_text="The plan import that brought this update in.",
+    )
+    link = models.ForeignKey(
+        UpdateLink,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="updates",
+        help_text="For an update made by link: the link (its person made it; the author is "
+        "the manager who sent it).",
+    )
+    reported_by = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="updates_reported",
+        help_text="The person who made an update by link, without an account.",
     )
     reason = models.TextField(blank=True, help_text="Why it is at risk or off track.")
     recovery_step = models.TextField(blank=True, help_text="What will bring it back on track.")
@@ -292,6 +371,8 @@ class ProgressUpdate(models.Model):
         """Who the update is by, in words (the author, or the import that brought it in)."""
         if self.imported_in_id:
             return f"{self.author} (brought in from the earlier plan)"
+        if self.link_id:
+            return f"{self.reported_by}, via a link sent by {self.author}"
         return str(self.author)
 
 
@@ -300,13 +381,6 @@ def evidence_upload_to(instance: Evidence, filename: str) -> str:
     import uuid
 
     return f"evidence/{datetime.date.today():%Y/%m}/{uuid.uuid4().hex}"
-
-
-class ActionChildQuerySet(models.QuerySet):
-    """Rows that belong to an action: scoped to the user's services through it."""
-
-    def for_user(self, user):
-        return self.filter(action__in=Action.objects.for_user(user))
 
 
 class Evidence(models.Model):

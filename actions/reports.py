@@ -126,7 +126,7 @@ def load_board_data(
         ProgressUpdate.objects.filter(
             action__plan__recommendation_id__in=rec_ids, created_at__lte=until
         )
-        .select_related("author")
+        .select_related("author", "reported_by")
         .order_by("date", "created_at", "pk")
     )
     changes = list(

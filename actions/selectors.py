@@ -144,7 +144,7 @@ def timeline(recommendation: Recommendation) -> list[dict]:
         entries.append({"kind": "decision", "at": t.at, "item": t})
     for u in ProgressUpdate.objects.filter(
         action__plan__recommendation=recommendation
-    ).select_related("author", "action__plan__recommendation"):
+    ).select_related("author", "reported_by", "action__plan__recommendation"):
         entries.append({"kind": "update", "at": u.created_at, "item": u})
     entries.sort(key=lambda e: e["at"], reverse=True)
     return entries
@@ -159,7 +159,7 @@ def action_page() -> QuerySet[Action]:
 
 def action_updates(action: Action) -> list[ProgressUpdate]:
     return list(
-        action.updates.select_related("author", "corrects").prefetch_related(
+        action.updates.select_related("author", "corrects", "reported_by").prefetch_related(
             Prefetch("evidence", queryset=Evidence.objects.filter(withdrawn=False))
         )
     )

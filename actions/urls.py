@@ -1,6 +1,6 @@
 from django.urls import path
 
-from actions.views import account, board, imports, recommendations
+from actions.views import account, board, imports, links, recommendations
 from actions.views import actions as views
 
 urlpatterns = [
@@ -44,6 +44,12 @@ urlpatterns += [
     path("inspections/<id:pk>/board/", board.dashboard, name="dashboard"),
     path("inspections/<id:pk>/board-pack/", board.board_pack, name="board_pack"),
     path("overview/", board.overview, name="overview"),
+]
+
+urlpatterns += [
+    path("actions/<id:pk>/links/", links.update_links, name="update_links"),
+    path("update-links/<id:pk>/revoke/", links.update_link_revoke, name="update_link_revoke"),
+    path("update/<id:pk>/<token:token>/", links.partner_update, name="partner_update"),
 ]
 
 urlpatterns += [

@@ -11,9 +11,9 @@ PUBLIC = {
     "password_reset_confirm",
     "password_reset_complete",
 }
-# Reached by calendar programs, which cannot sign in: the secret token in the URL is the
-# key, and a wrong token is 404.
-TOKEN_PROTECTED = {"calendar_feed"}
+# Reached by calendar programs, and by partners updating one action by link, who cannot
+# sign in: the secret token in the URL is the key, and a wrong token is 404.
+TOKEN_PROTECTED = {"calendar_feed", "partner_update"}
 
 
 def _walk(resolver, prefix=""):

@@ -10,7 +10,8 @@ changes a status. By topic:
 - `progress`: progress updates, evidence and due-date changes;
 - `closure`: proposal, sign-off, send-back and reopening;
 - `people`: a person's own settings (e-mail preferences);
-- `imports`: bringing in an existing action plan, with its history.
+- `imports`: bringing in an existing action plan, with its history;
+- `links`: partner update links (one action, one person, no account).
 """
 
 from actions.services.closure import (
@@ -26,6 +27,12 @@ from actions.services.lifecycle import (
     RECOMMENDATION_MOVES,
     STALE_MESSAGE,
     StaleEdit,
+)
+from actions.services.links import (
+    link_find,
+    link_revoke,
+    link_send,
+    update_by_link,
 )
 from actions.services.people import person_set_preferences
 from actions.services.plans import (
@@ -58,6 +65,9 @@ __all__ = [
     "date_change_request",
     "evidence_add",
     "evidence_withdraw",
+    "link_find",
+    "link_revoke",
+    "link_send",
     "person_set_preferences",
     "plan_import_read",
     "plan_import_save",
@@ -69,5 +79,6 @@ __all__ = [
     "recommendation_reopen",
     "recommendation_send_back",
     "recommendation_sign_off",
+    "update_by_link",
     "update_log",
 ]

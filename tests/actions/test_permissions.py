@@ -29,6 +29,7 @@ from actions.models import (
     Evidence,
     ProgressUpdate,
     Transition,
+    UpdateLink,
 )
 from actions.reminders import calendar
 from inspections.models import Inspection, Person, Recommendation
@@ -334,6 +335,37 @@ def plan_draft(demo: Demo) -> Built:
     }
 
 
+def _partner(demo: Demo) -> Person:
+    return Person.objects.get_or_create(
+        service=demo.inspection.service,
+        name="Police lead",
+        defaults={"email": "police.lead@example.org"},
+    )[0]
+
+
+def link_for_2_1(demo: Demo) -> Built:
+    return {"pk": demo.action("2.1").pk}, {"person": str(_partner(demo).pk), "days": "14"}
+
+
+def revoke_link_on_2_1(demo: Demo) -> Built:
+    link, _ = services.link_send(action=demo.action("2.1"), person=_partner(demo), by=demo.manager)
+    return {"pk": link.pk}, {}
+
+
+def partner_link(demo: Demo) -> Built:
+    action = demo.action("2.1")
+    link, path = services.link_send(action=action, person=_partner(demo), by=demo.manager)
+    token = path.rstrip("/").rsplit("/", 1)[1]
+    return {"pk": action.pk, "token": token}, {
+        **date_fields("date", demo.today),
+        "narrative": "Officers briefed.",
+        "rag": "green",
+        "percent_complete": "20",
+        "reason": "",
+        "recovery_step": "",
+    }
+
+
 def reopen_4(demo: Demo) -> Built:
     return {"pk": demo.closed().pk}, {"reason": "Arrests of children in care rose again."}
 
@@ -430,6 +462,14 @@ ROUTES: dict[str, list[Case]] = {
     "plan_import_preview": [
         Case(plan_draft, "GET", knowsley_write(MANAGER, granted=OK), "page"),
         Case(plan_draft, "POST", knowsley_write(MANAGER), "save"),
+    ],
+    # Partner update links: managers send and withdraw them; whoever holds a live link
+    # (no account needed) opens that one action's update page and logs an update.
+    "update_links": write_with_form_page(link_for_2_1, MANAGER),
+    "update_link_revoke": [Case(revoke_link_on_2_1, "POST", knowsley_write(MANAGER))],
+    "partner_update": [
+        Case(partner_link, "GET", everyone(OK), "page"),
+        Case(partner_link, "POST", everyone(ALLOWED), "update"),
     ],
     # Reads.
     "home": [Case(no_args, "GET", staff_read(outsider=SEES_NONE))],
@@ -544,6 +584,7 @@ def snapshot() -> dict:
     """Everything a write could change, to prove that nothing did."""
     return {
         "transitions": Transition.objects.count(),
+        "update_links": list(UpdateLink.objects.values_list("pk", "revoked_at")),
         "updates": ProgressUpdate.objects.count(),
         "evidence": list(Evidence.objects.values_list("pk", "title", "withdrawn")),
         "date_changes": list(DueDateChange.objects.values_list("pk", "status")),
