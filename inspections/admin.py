@@ -17,6 +17,7 @@ from inspections.models import (
     Inspectorate,
     KeyQuestion,
     KeyQuestionResult,
+    OversightViewer,
     Person,
     RatingLevel,
     Recommendation,
@@ -67,6 +68,15 @@ class ServiceRoleAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__email", "service__name"]
     autocomplete_fields = ["user", "service"]
     list_select_related = ["user", "service"]
+
+
+@admin.register(OversightViewer)
+class OversightViewerAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "region", "note"]
+    list_filter = ["region"]
+    search_fields = ["user__username", "user__email", "note"]
+    autocomplete_fields = ["user"]
+    list_select_related = ["user", "region"]
 
 
 class BoardMembershipInline(admin.TabularInline):

@@ -24,6 +24,7 @@ from inspections.models import (
     Inspection,
     Inspectorate,
     KeyQuestionResult,
+    OversightViewer,
     Person,
     RatingLevel,
     Recommendation,
@@ -83,6 +84,7 @@ ACCOUNT_DESCRIPTIONS = {
     "member": "Knowsley board member for education (updates what they own)",
     "viewer": "Knowsley viewer (read only)",
     "sefton": "Sefton YOT manager (another service: sees none of Knowsley)",
+    "regional": "Merseyside regional viewer (reads every Merseyside service, changes nothing)",
 }
 
 
@@ -132,6 +134,18 @@ def load_accounts() -> list[tuple[str, str]]:
         if person_name:
             Person.objects.filter(service=service, name=person_name, user=None).update(user=user)
         created.append((username, ACCOUNT_DESCRIPTIONS[username]))
+    regional, was_created = User.objects.get_or_create(
+        username="regional", defaults={"email": "regional@example.org"}
+    )
+    if was_created:
+        regional.set_password(DEMO_PASSWORD)
+        regional.save()
+    OversightViewer.objects.get_or_create(
+        user=regional,
+        region=Region.objects.get(slug="merseyside"),
+        defaults={"note": "Regional oversight (demo)"},
+    )
+    created.append(("regional", ACCOUNT_DESCRIPTIONS["regional"]))
     return created
 
 

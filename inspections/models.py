@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -29,12 +29,22 @@ class Region(models.Model):
 
 class ServiceQuerySet(models.QuerySet):
     def for_user(self, user) -> ServiceQuerySet:
-        """The services a signed-in user belongs to (every service for a superuser)."""
+        """The services a signed-in user belongs to (every service for a superuser): those
+        where they hold a role, every service of a region they oversee, and every service for
+        a national viewer."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
             return self
-        return self.filter(roles__user=user).distinct()
+        national = OversightViewer.objects.filter(user=user, region__isnull=True)
+        regions = OversightViewer.objects.filter(user=user, region__isnull=False).values(
+            "region_id"
+        )
+        return self.filter(
+            Q(pk__in=ServiceRole.objects.filter(user=user).values("service_id"))
+            | Q(region_id__in=regions)
+            | Exists(national)
+        )
 
 
 class Service(models.Model):
@@ -79,6 +89,50 @@ class ServiceRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} of {self.service}"
+
+
+class OversightViewer(models.Model):
+    """Read-only oversight across services without a role in each: every service of a region,
+    or (no region) every service in the country. Reads the overview, dashboards and packs;
+    changes nothing."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="oversight"
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="oversight_viewers",
+        help_text="Leave blank for a national viewer (every service).",
+    )
+    note = models.CharField(
+        max_length=200, blank=True, help_text="e.g. YJB regional oversight manager"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["user__username", "region__name"]
+        verbose_name = "regional or national viewer"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "region"],
+                condition=Q(region__isnull=False),
+                name="one_oversight_per_user_region",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(region__isnull=True),
+                name="one_national_oversight_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.user}: {'viewer of ' + str(self.region) if self.region else 'national viewer'}"
+        )
 
 
 class Board(models.Model):

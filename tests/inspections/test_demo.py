@@ -108,7 +108,7 @@ def test_the_demo_prints_every_sign_in(db, settings):
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     text = out.getvalue()
-    for username in ("admin", "chair", "manager", "member", "viewer", "sefton"):
+    for username in ("admin", "chair", "manager", "member", "viewer", "sefton", "regional"):
         assert f"  {username} " in text
     assert "password: knowsley-demo-2026" in text
 
