@@ -413,6 +413,11 @@ class Inspection(models.Model):
         null=True, blank=True, help_text="The total score as published (blank when none)."
     )
     is_example = models.BooleanField(default=False, help_text="Demonstration data.")
+    basis = models.TextField(
+        blank=True,
+        help_text="What this record is taken from when it is not the full report, e.g. "
+        "'The inspectorate's press release of 14 June 2019'.",
+    )
 
     objects = InspectionQuerySet.as_manager()
 
@@ -514,16 +519,47 @@ class Finding(models.Model):
         AREA_FOR_IMPROVEMENT = "area_for_improvement", "Area for improvement"
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
-    standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="findings")
+    standard = models.ForeignKey(
+        Standard,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
+        help_text="The standard it was stated for; blank when stated for a domain or the whole.",
+    )
+    domain = models.ForeignKey(
+        Domain,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
+        help_text="The domain it was stated for, when no standard was named.",
+    )
     kind = models.CharField(max_length=30, choices=Kind.choices)
     text = models.TextField()
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["inspection", "standard__order", "kind", "order"]
+        ordering = ["inspection", "standard__order", "domain__number", "kind", "order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(standard__isnull=True) | Q(domain__isnull=True),
+                name="finding_for_a_standard_or_a_domain_not_both",
+                violation_error_message="A finding is stated for a standard or a domain, not both.",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.standard.code} {self.get_kind_display()}: {self.text[:60]}"
+        return f"{self.level_label} {self.get_kind_display()}: {self.text[:60]}"
+
+    @property
+    def level_label(self) -> str:
+        """Where the finding was stated: a standard, a domain, or the inspection as a whole."""
+        if self.standard_id:
+            return self.standard.code
+        if self.domain_id:
+            return f"Domain {self.domain.number} ({self.domain.name})"
+        return "Overall"
 
 
 class Theme(models.Model):

@@ -5,7 +5,7 @@ It lives in `actions` because it loads both apps' data (inspections first, then 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from actions.demo import load_example_board, load_example_plans
+from actions.demo import load_example_board, load_example_plans, load_sefton_plan
 from inspections import demo
 from inspections.frameworks import available_frameworks, load_framework
 
@@ -27,6 +27,7 @@ class Command(BaseCommand):
         demo.load_press_only_inspections()
         plans = load_example_plans(knowsley)
         load_example_board(knowsley)
+        load_sefton_plan()
         self.stdout.write(self.style.SUCCESS(f"Demo loaded ({plans} example plans created)."))
         self.stdout.write("")
         self.stdout.write("Sign in at http://127.0.0.1:8000/ with any of these demo accounts,")
