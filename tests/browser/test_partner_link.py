@@ -42,7 +42,7 @@ def test_a_partner_logs_an_update_by_link(page, app, a11y, settings, knowsley_de
     sign_out(page)
 
     page.goto(url)
-    expect(page.get_by_role("heading", level=2).first).to_have_text(action.title)
+    expect(page.get_by_role("heading", level=1)).to_have_text(action.title)
     expect(page.get_by_text("Update by link for Police lead")).to_be_visible()
     a11y.check(page, "partner update page")
     page.get_by_label("What progress has been made?").fill(
