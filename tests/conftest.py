@@ -85,3 +85,11 @@ def service(db):
 def fast_password_hashing(settings):
     """Tests don't need slow hashing; the product's own hashers are tested separately."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def steady_sessions(monkeypatch):
+    """Query-count tests compare two requests: keep the once-a-minute session renewal out
+    of them, or a slow machine (more than a minute between the two) adds a session write
+    to the second and the count looks as if it grew with the rows."""
+    monkeypatch.setattr("yjtracker.middleware.RENEW_AFTER_SECONDS", 10**9)

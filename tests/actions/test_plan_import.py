@@ -20,6 +20,12 @@ from actions.models import Action, PlanImport, ProgressUpdate, Transition
 from inspections.models import Person, Recommendation
 from tests import factories
 
+
+@pytest.fixture(autouse=True)
+def _steady_sessions(steady_sessions):
+    """Counted requests never include the once-a-minute session renewal."""
+
+
 HEADERS = ["Ref", "Recommendation", "Action", "Lead", "Due", "RAG", "Progress"]
 REC_1 = "Review the membership of the board so that education is represented."
 REC_2 = "Reduce school exclusions of YOS children."

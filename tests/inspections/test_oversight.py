@@ -21,6 +21,11 @@ from inspections.models import (
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def _steady_sessions(steady_sessions):
+    """Counted requests never include the once-a-minute session renewal."""
+
+
 @pytest.fixture
 def elsewhere(knowsley_demo):
     region = Region.objects.create(name="Yorkshire", slug="yorkshire")
