@@ -90,11 +90,13 @@ def test_a_press_release_imports_only_what_it_states(admin_client, knowsley_demo
     preview = admin_client.get(reverse("import_preview")).content.decode()
     assert "Expected but not found" in preview and "Recommendations" in preview
     framework = knowsley_demo.framework
-    sefton = Service.objects.get(slug="sefton")
-    Inspection.objects.filter(service=sefton).delete()
-    response = _review(admin_client, framework=framework.pk, service=sefton.pk)
+    # Sefton 2019 is in the demo (with its plan): record the press release for a new service.
+    other = Service.objects.create(
+        name="Exampleshire YOT", slug="exampleshire", region=knowsley_demo.service.region
+    )
+    response = _review(admin_client, framework=framework.pk, service=other.pk)
     assert response.status_code == 302
-    inspection = Inspection.objects.get(service=sefton)
+    inspection = Inspection.objects.get(service=other)
     assert inspection.published_rating.name == "Requires improvement"
     assert inspection.published_score is None and inspection.fieldwork_start is None
     assert not inspection.ratings.exists() and not inspection.recommendations.exists()
