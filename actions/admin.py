@@ -27,9 +27,11 @@ from actions.models import (
     IssuedPack,
     Measure,
     MeasureReading,
+    PlanImport,
     ProgressUpdate,
     ReminderSent,
     Transition,
+    UpdateLink,
 )
 from inspections.admin import HistoryAdmin
 
@@ -323,6 +325,37 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PlanImport)
+class PlanImportAdmin(ReadOnlyLogAdmin):
+    """Plans brought in from files: who uploaded what, the columns chosen, what it created.
+    Read-only: a plan is brought in (or not) on the staff page, through the services."""
+
+    list_display = [
+        "uploaded_at",
+        "service",
+        "source",
+        "original_filename",
+        "status",
+        "uploaded_by",
+    ]
+    list_filter = ["status", "service"]
+    search_fields = ["original_filename", "sha256"]
+    exclude = ["file"]
+    list_select_related = ["service", "source", "uploaded_by"]
+
+
+@admin.register(UpdateLink)
+class UpdateLinkAdmin(ReadOnlyLogAdmin):
+    """Partner update links: for whom, for which action, sent by whom, and their state.
+    The secret is stored only as a hash; links are sent and withdrawn on the action's page."""
+
+    list_display = ["created_at", "person", "action", "created_by", "expires_at", "revoked_at"]
+    list_filter = ["by_reminder", "person__service"]
+    search_fields = ["person__name", "action__title", "sent_to"]
+    exclude = ["token_hash"]
+    list_select_related = ["person", "action__plan__recommendation", "created_by"]
 
 
 from actions.api import admin as api_admin  # noqa: E402, F401  (registers the API tokens)

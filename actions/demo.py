@@ -261,3 +261,29 @@ def load_example_board(inspection: Inspection, today: datetime.date | None = Non
                 value=value,
                 recorded_by=recorder,
             )
+
+
+SEFTON_PLAN = (
+    "Sefton YOT's improvement plan, as Sefton Council described it in 2019: a number of "
+    "actions focused on opportunities to prevent children and young people coming to the "
+    "attention of the YOT in the first place, through the early intervention and prevention "
+    "agenda. The plan's actions, owners and dates are not published, so none are recorded "
+    "here."
+)
+
+
+@transaction.atomic
+def load_sefton_plan() -> ActionPlan | None:
+    """Sefton's 2019 improvement plan, as a plan: drafted by the Sefton manager, holding only
+    what the council's press release says of it."""
+    from inspections.models import Recommendation
+
+    rec = Recommendation.objects.filter(
+        inspection__service__slug="sefton", inspection__title__contains="2019", number=1
+    ).first()
+    if rec is None:
+        return None
+    if hasattr(rec, "plan"):
+        return rec.plan
+    manager = get_user_model().objects.get(username="sefton")
+    return services.plan_start(recommendation=rec, by=manager, summary=SEFTON_PLAN)

@@ -370,3 +370,139 @@ class PersonForm(GDSForm):
         if adding:
             del self.fields["is_active"]
             self.build_helper()
+
+
+# --- Bringing in an existing plan ------------------------------------------------------------
+
+
+class PlanUploadForm(GDSForm):
+    """Step one: which source the plan answers, and the file."""
+
+    source = IdModelChoiceField(
+        label="Which source's recommendations does the plan answer?",
+        queryset=None,
+        empty_label="Choose",
+        error_messages={"required": "Choose the source the plan answers."},
+    )
+    plan_file = forms.FileField(
+        label="The plan",
+        help_text="An Excel workbook (.xlsx), a CSV file or a Word document with the plan in a "
+        "table, up to 5 MB. The first sheet is read.",
+        error_messages={"required": "Choose the plan's file."},
+    )
+
+    def __init__(self, *args, sources=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = sources
+        self.fields["source"].label_from_instance = lambda s: f"{s.service}: {s}"
+
+    def clean_plan_file(self):
+        from actions.plan_import import PlanReadError
+        from actions.plan_import.read import MAX_BYTES, kind_of
+
+        upload = self.cleaned_data["plan_file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1_048_576:.1f} MB: plans up to "
+                f"{MAX_BYTES // 1_048_576} MB can be brought in."
+            )
+        data = upload.read()
+        try:
+            kind_of(data, upload.name)
+        except PlanReadError as error:
+            raise forms.ValidationError(str(error)) from error
+        upload.seek(0)
+        self.data_bytes = data
+        return upload
+
+
+class PlanMappingForm(GDSForm):
+    """Step two: which column holds which field; then, once the preview reads, save."""
+
+    board_agreed = forms.BooleanField(
+        label="The board agreed this plan before it was brought in",
+        required=False,
+        help_text="The plans are recorded as approved, by you, with that reason; their "
+        "progress comes in as updates, each with its date.",
+    )
+
+    def __init__(self, *args, headers: list[str], mapping: dict[str, int], **kwargs):
+        from actions.plan_import.mapping import FIELDS
+
+        super().__init__(*args, **kwargs)
+        choices = [("", "Not in the file")] + [
+            (str(i), h or f"Column {i + 1} (no heading)") for i, h in enumerate(headers)
+        ]
+        fields = {}
+        for name, label in FIELDS.items():
+            fields[f"col_{name}"] = forms.ChoiceField(
+                label=label,
+                choices=choices,
+                required=False,
+                initial=str(mapping[name]) if name in mapping else "",
+            )
+        self.fields = fields | dict(self.fields)
+        self.build_helper()
+
+    def mapping(self) -> dict[str, int]:
+        from actions.plan_import.mapping import FIELDS
+        from yjtracker.ids import parse_int
+
+        chosen = {}
+        for name in FIELDS:
+            value = parse_int(self.cleaned_data.get(f"col_{name}") or "")
+            if value is not None:
+                chosen[name] = value
+        return chosen
+
+    def clean(self):
+        data = super().clean()
+        columns = [data.get(name) for name in self.fields if name.startswith("col_")]
+        picked = [c for c in columns if c]
+        if len(picked) != len(set(picked)):
+            raise forms.ValidationError("Each column can hold one field only.")
+        return data
+
+
+# --- Partner update links --------------------------------------------------------------------
+
+
+class UpdateLinkForm(GDSForm):
+    person = IdModelChoiceField(
+        label="Who should update this action?",
+        queryset=None,
+        empty_label="Choose",
+        error_messages={"required": "Choose who the link is for."},
+    )
+    days = forms.IntegerField(
+        label="Days the link works for",
+        min_value=1,
+        max_value=28,
+        initial=14,
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
+        error_messages={
+            "required": "Enter how many days the link works for, from 1 to 28.",
+            "min_value": "A link can last from 1 to 28 days.",
+            "max_value": "A link can last from 1 to 28 days.",
+        },
+    )
+    in_reminders = forms.BooleanField(
+        label="Also send a fresh link with their reminder e-mails for this action",
+        required=False,
+    )
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+        self.fields["person"].label_from_instance = lambda p: (
+            f"{p}{' – ' + p.email if p.email else ' – no e-mail address: you will copy the link'}"
+        )
+
+
+class PartnerUpdateForm(ProgressUpdateForm):
+    """The update form on a link's page: no corrections (the person sees one update only)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["corrects"]
+        self.build_helper()

@@ -19,7 +19,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from inspections import permissions as perms
-from inspections.models import Board, Person, Recommendation, Role, Service, refuse_move
+from inspections.models import Board, Inspection, Person, Recommendation, Role, Service, refuse_move
 
 
 class RAG(models.TextChoices):
@@ -194,6 +194,110 @@ class ActionChildQuerySet(models.QuerySet):
         return self.filter(action__in=Action.objects.for_user(user))
 
 
+def plan_import_upload_to(instance: PlanImport, filename: str) -> str:
+    """A generated name: the uploaded file's name is kept only as data."""
+    import uuid
+
+    return f"plan-imports/{datetime.date.today():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class PlanImportQuerySet(models.QuerySet):
+    def for_user(self, user) -> PlanImportQuerySet:
+        return self.filter(service__in=Service.objects.for_user(user))
+
+
+class PlanImport(models.Model):
+    """An action plan brought in from a file (XLSX, CSV or Word): the file as uploaded, the
+    columns chosen, and, once saved, what it created. Drafts are previews, never half-saved."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Previewed, not saved"
+        SAVED = "saved", "Saved"
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="plan_imports")
+    source = models.ForeignKey(
+        Inspection,
+        on_delete=models.PROTECT,
+        related_name="plan_imports",
+        help_text="The source whose recommendations the plan answers.",
+    )
+    file = models.FileField(upload_to=plan_import_upload_to)
+    original_filename = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    mapping = models.JSONField(default=dict, blank=True, help_text="{field: column heading}")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="plan_imports"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    saved_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+
+    objects = PlanImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.original_filename} ({self.get_status_display().lower()})"
+
+
+class UpdateLink(models.Model):
+    """A link that lets one person update one action without an account.
+
+    Sent by a manager (or, with their consent, in the person's reminder e-mails). The URL
+    carries a random secret, stored here only as its SHA-256, and a signature over the
+    link, action and person; it expires, can be revoked, and opens nothing but that action's
+    update page. Updates made through it are recorded as by the person, via this link, with
+    the manager who sent it as the accountable author (`ProgressUpdate.link`).
+    """
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="update_links")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="update_links")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="update_links_sent",
+        help_text="The manager who sent the link (and is accountable for it).",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    sent_to = models.EmailField(blank=True)
+    in_reminders = models.BooleanField(
+        default=False, help_text="Send a fresh link with this person's reminders for the action."
+    )
+    by_reminder = models.BooleanField(
+        default=False, help_text="Created for a reminder e-mail, on the sender's consent."
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="update_links_revoked",
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ActionChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Link for {self.person} to update {self.action.reference}"
+
+    @property
+    def service_id(self) -> int:
+        return self.action.service_id
+
+    def is_live(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now
+
+
 class ProgressUpdateQuerySet(ActionChildQuerySet):
     def standing(self, until: datetime.datetime | None = None) -> ProgressUpdateQuerySet:
         """Updates no correction had replaced by `until` (now if None): the ones that can be
@@ -213,13 +317,50 @@ class ProgressUpdate(models.Model):
     # `actions.services.progress.positions_refresh` and `actions.reports`).
     LATEST_FIRST = ("-date", "-created_at", "-pk")
 
+    class DatePrecision(models.TextChoices):
+        DAY = "day", "Dated"
+        MONTH = "month", "Month only"
+        IMPORT_DAY = "import_day", "Not dated in the imported plan: dated the day it was imported"
+
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
     date = models.DateField()
+    date_precision = models.CharField(
+        max_length=12,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="Imported updates may give only a month, or no date at all.",
+    )
     narrative = models.TextField()
-    rag = models.CharField("RAG status", max_length=10, choices=RAG.choices)
+    rag = models.CharField(
+        "RAG status",
+        max_length=10,
+        choices=RAG.choices,
+        blank=True,
+        help_text="Blank only for an imported update whose plan gave no RAG for it.",
+    )
     percent_complete = models.PositiveSmallIntegerField(
         "% complete",
+        null=True,
+        blank=True,
         validators=[MaxValueValidator(100, "The percentage complete must be between 0 and 100.")],
+        help_text="Blank only for an imported update whose plan gave no percentage.",
+    )
+    imported_in = models.ForeignKey(
+        PlanImport,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="updates",
+        help_text="The plan import that brought this update in.",
+    )
+    link = models.ForeignKey(
+        UpdateLink,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="updates",
+        help_text="For an update made by link: the link (its person, `on_behalf_of`, made "
+        "it; the author is the manager who sent it).",
     )
     reason = models.TextField(blank=True, help_text="Why it is at risk or off track.")
     recovery_step = models.TextField(blank=True, help_text="What will bring it back on track.")
@@ -243,7 +384,8 @@ class ProgressUpdate(models.Model):
         null=True,
         blank=True,
         related_name="updates_on_behalf",
-        help_text="The person the author logged it for (a partner without a login, say).",
+        help_text="The person the author logged it for (a partner without a login, say), or "
+        "who made it through a partner link.",
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -269,25 +411,58 @@ class ProgressUpdate(models.Model):
                 violation_error_message="The percentage complete must be between 0 and 100.",
             ),
             models.CheckConstraint(
-                condition=Q(rag__in=[RAG.GREEN, RAG.BLUE]) | (~Q(reason="") & ~Q(recovery_step="")),
+                condition=Q(rag__in=[RAG.GREEN, RAG.BLUE, ""])
+                | (~Q(reason="") & ~Q(recovery_step="")),
                 name="update_amber_red_needs_reason_and_recovery",
                 violation_error_message=AMBER_RED_MESSAGE,
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.action.reference} update {self.date:%d %b %Y} ({self.get_rag_display()})"
+        rag = self.get_rag_display() or "RAG not recorded"
+        return f"{self.action.reference} update {self.date:%d %b %Y} ({rag})"
 
     @property
     def author_label(self) -> str:
-        """Who logged it: "X", or "X on behalf of Y" (select `author` and `on_behalf_of`)."""
-        if self.on_behalf_of_id:
-            return f"{self.author} on behalf of {self.on_behalf_of.name}"
-        return str(self.author)
+        """Who the update is by, in words (select `author` and `on_behalf_of`)."""
+        return author_words(
+            author=str(self.author),
+            on_behalf_of=self.on_behalf_of.name if self.on_behalf_of_id else None,
+            via_link=self.link_id is not None,
+            imported=self.imported_in_id is not None,
+        )
 
     @property
     def service_id(self) -> int:
         return self.action.service_id
+
+    @property
+    def percent_label(self) -> str:
+        if self.percent_complete is None:
+            return "% not recorded"
+        return f"{self.percent_complete}% complete"
+
+    @property
+    def date_label(self) -> str:
+        """The date in words, as precisely as its source gave it."""
+        if self.date_precision == self.DatePrecision.MONTH:
+            return f"{self.date:%B %Y}"
+        text = f"{self.date:%-d %B %Y}"
+        if self.date_precision == self.DatePrecision.IMPORT_DAY:
+            return f"{text} (the day it was imported: the plan gave no date)"
+        return text
+
+
+def author_words(*, author: str, on_behalf_of: str | None, via_link: bool, imported: bool) -> str:
+    """Who an update is by: "manager", "manager on behalf of Police lead", "Police lead, via
+    a link sent by manager", or "manager (brought in from the earlier plan)"."""
+    if imported:
+        return f"{author} (brought in from the earlier plan)"
+    if via_link and on_behalf_of:
+        return f"{on_behalf_of}, via a link sent by {author}"
+    if on_behalf_of:
+        return f"{author} on behalf of {on_behalf_of}"
+    return author
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:

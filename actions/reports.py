@@ -24,7 +24,14 @@ from dataclasses import dataclass, field
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from actions.models import Action, ActionPlan, DueDateChange, ProgressUpdate, Transition
+from actions.models import (
+    Action,
+    ActionPlan,
+    DueDateChange,
+    ProgressUpdate,
+    Transition,
+    author_words,
+)
 from actions.rules import RAG_LABELS, RAG_ORDER, is_completion, is_decision, rag_bucket
 from inspections.models import Person, Recommendation
 
@@ -457,6 +464,9 @@ def updates_until(board: BoardRead) -> list[dict]:
             "recovery_step",
             "author__username",
             "on_behalf_of__name",
+            "link_id",
+            "imported_in_id",
+            "date_precision",
             "corrects_id",
             "correction_reason",
         )
@@ -466,9 +476,12 @@ def updates_until(board: BoardRead) -> list[dict]:
         action = board.actions[row["action_id"]]
         row["inspection"] = action.plan.recommendation.inspection
         row["reference"] = f"{action.plan.recommendation.number}.{action.number}"
-        row["author"] = row["author__username"]
-        if row["on_behalf_of__name"]:
-            row["author"] += f" on behalf of {row['on_behalf_of__name']}"
+        row["author"] = author_words(
+            author=row["author__username"],
+            on_behalf_of=row["on_behalf_of__name"],
+            via_link=row["link_id"] is not None,
+            imported=row["imported_in_id"] is not None,
+        )
     # A correction names the update it corrects; the corrected one, its correction.
     for row in rows:
         row["corrects"] = by_pk.get(row["corrects_id"])

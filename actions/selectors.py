@@ -170,7 +170,7 @@ def recommendation_page() -> QuerySet[Recommendation]:
 
 
 def _findings():
-    return Finding.objects.select_related("standard")
+    return Finding.objects.select_related("standard", "domain")
 
 
 def timeline(recommendation: Recommendation) -> list[dict]:

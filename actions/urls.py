@@ -4,6 +4,8 @@ from actions.api import pages as api_tokens
 from actions.views import (
     account,
     board,
+    imports,
+    links,
     meetings,
     notifications,
     people,
@@ -73,6 +75,17 @@ urlpatterns += [
         {"kind": "xlsx"},
         name="issued_pack_xlsx",
     ),
+]
+
+urlpatterns += [
+    path("actions/<id:pk>/links/", links.update_links, name="update_links"),
+    path("update-links/<id:pk>/revoke/", links.update_link_revoke, name="update_link_revoke"),
+    path("update/<id:pk>/<token:token>/", links.partner_update, name="partner_update"),
+]
+
+urlpatterns += [
+    path("plans/import/", imports.plan_import_start, name="plan_import_start"),
+    path("plans/import/<id:pk>/", imports.plan_import_preview, name="plan_import_preview"),
 ]
 
 urlpatterns += [

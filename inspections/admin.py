@@ -27,6 +27,7 @@ from inspections.models import (
     Inspectorate,
     KeyQuestion,
     KeyQuestionResult,
+    OversightViewer,
     Person,
     RatingLevel,
     Recommendation,
@@ -102,6 +103,15 @@ class ServiceRoleAdmin(HistoryAdmin):
     search_fields = ["user__username", "user__email", "service__name"]
     autocomplete_fields = ["user", "service"]
     list_select_related = ["user", "service"]
+
+
+@admin.register(OversightViewer)
+class OversightViewerAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "region", "note"]
+    list_filter = ["region"]
+    search_fields = ["user__username", "user__email", "note"]
+    autocomplete_fields = ["user"]
+    list_select_related = ["user", "region"]
 
 
 class BoardMembershipInline(admin.TabularInline):

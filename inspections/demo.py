@@ -24,6 +24,7 @@ from inspections.models import (
     Inspection,
     Inspectorate,
     KeyQuestionResult,
+    OversightViewer,
     Person,
     RatingLevel,
     Recommendation,
@@ -83,6 +84,7 @@ ACCOUNT_DESCRIPTIONS = {
     "member": "Knowsley board member for education (updates what they own)",
     "viewer": "Knowsley viewer (read only)",
     "sefton": "Sefton YOT manager (another service: sees none of Knowsley)",
+    "regional": "Merseyside regional viewer (reads every Merseyside service, changes nothing)",
 }
 
 
@@ -132,6 +134,18 @@ def load_accounts() -> list[tuple[str, str]]:
         if person_name:
             Person.objects.filter(service=service, name=person_name, user=None).update(user=user)
         created.append((username, ACCOUNT_DESCRIPTIONS[username]))
+    regional, was_created = User.objects.get_or_create(
+        username="regional", defaults={"email": "regional@example.org"}
+    )
+    if was_created:
+        regional.set_password(DEMO_PASSWORD)
+        regional.save()
+    OversightViewer.objects.get_or_create(
+        user=regional,
+        region=Region.objects.get(slug="merseyside"),
+        defaults={"note": "Regional oversight (demo)"},
+    )
+    created.append(("regional", ACCOUNT_DESCRIPTIONS["regional"]))
     return created
 
 
@@ -192,9 +206,73 @@ def load_knowsley_2023() -> Inspection:
     return inspection
 
 
+LIVERPOOL_BASIS = (
+    "HM Inspectorate of Probation's press release “Liverpool youth offending service "
+    "delivering good work” (report published 14 June 2019; fieldwork in March 2019, no day "
+    "given). The full report's ratings and recommendations are not recorded here."
+)
+SEFTON_BASIS = (
+    "Sefton Council's press release after the inspection (fieldwork in February 2019; no "
+    "publication date given). The report's own ratings, wording and number of recommendations "
+    "are not recorded here."
+)
+# (domain number or None for the whole service, kind, text as the press release states it)
+LIVERPOOL_FINDINGS = [
+    (
+        3,
+        Finding.Kind.AREA_FOR_IMPROVEMENT,
+        "The YOS's work with children and young people who were being dealt with outside the "
+        "court system was “disappointing”: in most of the inspected cases the YOS did not "
+        "assess children and young people properly.",
+    ),
+    (
+        2,
+        Finding.Kind.STRENGTH,
+        "The YOS is doing excellent work with children and young people who have come before "
+        "the courts.",
+    ),
+    (
+        None,
+        Finding.Kind.STRENGTH,
+        "The service has a stable workforce, vacancy rates are low and most staff stated their "
+        "workload is manageable.",
+    ),
+    (
+        None,
+        Finding.Kind.AREA_FOR_IMPROVEMENT,
+        "More could be done to ensure children and young people take up education and training "
+        "opportunities.",
+    ),
+    (
+        None,
+        Finding.Kind.AREA_FOR_IMPROVEMENT,
+        "The Chief Inspector would like to see improved communication between the strategic and "
+        "operational levels of the organisation.",
+    ),
+]
+SEFTON_FINDINGS = [
+    (
+        None,
+        Finding.Kind.STRENGTH,
+        "A skilled and dedicated workforce supporting young people to turn away from crime.",
+    ),
+    (
+        None,
+        Finding.Kind.STRENGTH,
+        "The YOT makes effective use of local resources to meet the needs of children and young "
+        "people and their families.",
+    ),
+]
+# As the council reported it; the report's own wording and numbering are not recorded.
+SEFTON_RECOMMENDATION = (
+    "Gain a deeper understanding of the children and young people that it works with."
+)
+
+
 @transaction.atomic
 def load_press_only_inspections() -> list[Inspection]:
-    """Liverpool 2019 and Sefton 2019: only what the press coverage states."""
+    """Liverpool 2019 and Sefton 2019: only what the press coverage states, each finding at
+    the level it was stated (Liverpool's out-of-court work for its domain, not a standard)."""
     framework = load_framework("hmip-youth-2018")
     hmip = Inspectorate.objects.get(short_name="HMIP")
     rows = [
@@ -223,4 +301,27 @@ def load_press_only_inspections() -> list[Inspection]:
         if created:
             inspection.inspectorates.add(hmip)
         inspections.append(inspection)
+    liverpool, sefton = inspections
+    domains = {d.number: d for d in framework.domains.all()}
+    for inspection, basis, findings in (
+        (liverpool, LIVERPOOL_BASIS, LIVERPOOL_FINDINGS),
+        (sefton, SEFTON_BASIS, SEFTON_FINDINGS),
+    ):
+        if not inspection.basis:
+            inspection.basis = basis
+            inspection.save(update_fields=["basis"])
+        if not inspection.findings.exists():
+            for order, (domain, kind, text) in enumerate(findings):
+                Finding.objects.create(
+                    inspection=inspection,
+                    domain=domains[domain] if domain else None,
+                    kind=kind,
+                    text=text,
+                    order=order,
+                )
+    Recommendation.objects.get_or_create(
+        inspection=sefton,
+        number=1,
+        defaults={"text": SEFTON_RECOMMENDATION, "addressee": ""},
+    )
     return inspections

@@ -203,6 +203,7 @@ class PreviewForm(GDSForm):
                     "text": self[f["text"]],
                     "source": sources.get(f"recommendations.{self.initial.get(f['number'], '')}")
                     or sources.get(f"recommendations.{i + 1}", ""),
+                    "plan": self.parsed["recommendations"][i],
                 }
                 for i, f in enumerate(self.recommendation_fields)
             ],

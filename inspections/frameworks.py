@@ -42,6 +42,7 @@ def load_framework(slug: str) -> Framework:
             "inspectorate": inspectorate,
             "has_points": data["has_points"],
             "description": data.get("description", ""),
+            "unknowns": "\n".join(data.get("unknowns", [])),
         },
     )
     levels = {}
@@ -68,7 +69,9 @@ def load_framework(slug: str) -> Framework:
     order = 0
     for domain_row in data["domains"]:
         domain, _ = Domain.objects.update_or_create(
-            framework=framework, number=domain_row["number"], defaults={"name": domain_row["name"]}
+            framework=framework,
+            number=domain_row["number"],
+            defaults={"name": domain_row["name"], "description": domain_row.get("note", "")},
         )
         for row in domain_row["standards"]:
             order += 1
@@ -88,7 +91,7 @@ def _load_standard(framework: Framework, domain: Domain | None, row: dict, order
             "domain": domain,
             "name": row["name"],
             "description": row.get("description", ""),
-            "rated_from_key_questions": bool(questions),
+            "rated_from_key_questions": row.get("rated_from_key_questions", bool(questions)),
             "counts_towards_score": row.get("counts_towards_score", True),
             "order": order,
         },

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -45,12 +45,22 @@ class Region(models.Model):
 
 class ServiceQuerySet(models.QuerySet):
     def for_user(self, user) -> ServiceQuerySet:
-        """The services a signed-in user belongs to (every service for a superuser)."""
+        """The services a signed-in user belongs to (every service for a superuser): those
+        where they hold a role, every service of a region they oversee, and every service for
+        a national viewer."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
             return self
-        return self.filter(roles__user=user).distinct()
+        national = OversightViewer.objects.filter(user=user, region__isnull=True)
+        regions = OversightViewer.objects.filter(user=user, region__isnull=False).values(
+            "region_id"
+        )
+        return self.filter(
+            Q(pk__in=ServiceRole.objects.filter(user=user).values("service_id"))
+            | Q(region_id__in=regions)
+            | Exists(national)
+        )
 
 
 class ProtectiveMarking(models.TextChoices):
@@ -117,6 +127,50 @@ class ServiceRole(models.Model):
 class BoardQuerySet(models.QuerySet):
     def for_user(self, user) -> BoardQuerySet:
         return self.filter(service__in=Service.objects.for_user(user))
+
+
+class OversightViewer(models.Model):
+    """Read-only oversight across services without a role in each: every service of a region,
+    or (no region) every service in the country. Reads the overview, dashboards and packs;
+    changes nothing."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="oversight"
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="oversight_viewers",
+        help_text="Leave blank for a national viewer (every service).",
+    )
+    note = models.CharField(
+        max_length=200, blank=True, help_text="e.g. YJB regional oversight manager"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["user__username", "region__name"]
+        verbose_name = "regional or national viewer"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "region"],
+                condition=Q(region__isnull=False),
+                name="one_oversight_per_user_region",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(region__isnull=True),
+                name="one_national_oversight_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.user}: {'viewer of ' + str(self.region) if self.region else 'national viewer'}"
+        )
 
 
 class Board(models.Model):
@@ -277,6 +331,11 @@ class Framework(models.Model):
         default=True, help_text="Whether ratings carry points that add up to a published score."
     )
     description = models.TextField(blank=True)
+    unknowns = models.TextField(
+        blank=True,
+        help_text="What the published material does not state, one point a line "
+        "(e.g. 'Points: not published').",
+    )
 
     class Meta:
         ordering = ["inspectorate__short_name", "name"]
@@ -284,11 +343,16 @@ class Framework(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def unknown_list(self) -> list[str]:
+        """The points the published material leaves open, one a line."""
+        return [line.strip() for line in self.unknowns.splitlines() if line.strip()]
+
 
 class Domain(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="domains")
     number = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=200)
+    description = models.TextField(blank=True, help_text="What the domain covers, as published.")
 
     class Meta:
         ordering = ["framework", "number"]
@@ -430,6 +494,11 @@ class Inspection(models.Model):
         null=True, blank=True, help_text="The total score as published (blank when none)."
     )
     is_example = models.BooleanField(default=False, help_text="Demonstration data.")
+    basis = models.TextField(
+        blank=True,
+        help_text="What this record is taken from when it is not the full report, e.g. "
+        "'The inspectorate's press release of 14 June 2019'.",
+    )
 
     history = HistoricalRecords()
     objects = InspectionQuerySet.as_manager()
@@ -573,7 +642,22 @@ class Finding(models.Model):
         AREA_FOR_IMPROVEMENT = "area_for_improvement", "Area for improvement"
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
-    standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="findings")
+    standard = models.ForeignKey(
+        Standard,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
+        help_text="The standard it was stated for; blank when stated for a domain or the whole.",
+    )
+    domain = models.ForeignKey(
+        Domain,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
+        help_text="The domain it was stated for, when no standard was named.",
+    )
     kind = models.CharField(max_length=30, choices=Kind.choices)
     text = models.TextField()
     order = models.PositiveSmallIntegerField(default=0)
@@ -581,10 +665,26 @@ class Finding(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["inspection", "standard__order", "kind", "order"]
+        ordering = ["inspection", "standard__order", "domain__number", "kind", "order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(standard__isnull=True) | Q(domain__isnull=True),
+                name="finding_for_a_standard_or_a_domain_not_both",
+                violation_error_message="A finding is stated for a standard or a domain, not both.",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.standard.code} {self.get_kind_display()}: {self.text[:60]}"
+        return f"{self.level_label} {self.get_kind_display()}: {self.text[:60]}"
+
+    @property
+    def level_label(self) -> str:
+        """Where the finding was stated: a standard, a domain, or the inspection as a whole."""
+        if self.standard_id:
+            return self.standard.code
+        if self.domain_id:
+            return f"Domain {self.domain.number} ({self.domain.name})"
+        return "Overall"
 
     def clean(self):
         super().clean()

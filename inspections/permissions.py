@@ -12,9 +12,10 @@ when it is outside their services (or the id is not an id), 403 when a rule refu
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import CharField, Exists, Q, Value
 from django.http import Http404
 
-from inspections.models import Person, Role, Service, ServiceRole
+from inspections.models import OversightViewer, Person, Role, Service, ServiceRole
 from yjtracker.ids import parse_id
 
 EDITOR_ROLES = {Role.ADMINISTRATOR, Role.MANAGER}
@@ -32,12 +33,30 @@ def service_of(subject) -> int:
 
 
 def roles_by_service(user) -> dict[int, str]:
-    """{service_id: role} for the user, loaded once per user object (one query)."""
+    """{service_id: role} for the user, loaded once per user object (one query).
+
+    A regional viewer is a viewer of every service of their region, a national viewer of
+    every service, without a role in each; a role held in a service is kept (a manager who is
+    also a regional viewer still manages their own service)."""
     if not user.is_authenticated or not user.is_active:
         return {}
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = dict(ServiceRole.objects.filter(user=user).values_list("service_id", "role"))
+        held = ServiceRole.objects.filter(user=user).order_by().values_list("service_id", "role")
+        national = OversightViewer.objects.filter(user=user, region__isnull=True)
+        regions = OversightViewer.objects.filter(user=user, region__isnull=False).values(
+            "region_id"
+        )
+        overseen = (
+            Service.objects.filter(Q(region_id__in=regions) | Exists(national))
+            .order_by()
+            .annotate(role=Value(str(Role.VIEWER), output_field=CharField()))
+            .values_list("pk", "role")
+        )
+        cached = {}
+        for service_id, role in held.union(overseen, all=True):
+            if role != Role.VIEWER or service_id not in cached:
+                cached[service_id] = role
         setattr(user, _CACHE_ATTR, cached)
     return cached
 

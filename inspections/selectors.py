@@ -33,7 +33,7 @@ def inspection_with_ratings() -> QuerySet[Inspection]:
                 )
             ),
         ),
-        Prefetch("findings", queryset=Finding.objects.select_related("standard")),
+        Prefetch("findings", queryset=Finding.objects.select_related("standard", "domain")),
         Prefetch(
             "recommendations",
             queryset=Recommendation.objects.select_related("board_owner"),

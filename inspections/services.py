@@ -210,3 +210,21 @@ def recommendation_save(*, recommendation: Recommendation, by) -> Recommendation
         raise ValidationError({"board_owner": "Choose a board owner from this service."})
     attributed(rec, by).save()
     return rec
+
+
+@transaction.atomic
+def recommendation_add(
+    *, source: Inspection, by, number: int, text: str, addressee: str = ""
+) -> Recommendation:
+    """Record a recommendation of a source (e.g. one an existing plan brings in). Editors of
+    the service (managers, administrators) may; the number must be free."""
+    perms.require(
+        perms.can_edit_plan(by, source), "Only a manager or administrator can add recommendations."
+    )
+    if not text.strip():
+        raise ValidationError({"text": "Give the recommendation's words."})
+    if source.recommendations.filter(number=number).exists():
+        raise ValidationError(f"{source} already has a recommendation {number}.")
+    rec = Recommendation(inspection=source, number=number, text=text, addressee=addressee)
+    attributed(rec, by).save()
+    return rec

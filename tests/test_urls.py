@@ -4,9 +4,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 PUBLIC = {"login", "accessibility", "healthz", "readyz", "sso_error"}
-# Reached by calendar programs, which cannot sign in: the secret token in the URL is the
-# key, and a wrong token is 404.
-TOKEN_PROTECTED = {"calendar_feed"}
+# Reached by calendar programs, and by partners updating one action by link, who cannot
+# sign in: the secret token in the URL is the key, and a wrong token is 404.
+TOKEN_PROTECTED = {"calendar_feed", "partner_update"}
 # The read-only API (api:...) never signs anyone in: without a personal API token in the
 # Authorization header it answers 401 in JSON (an unknown API address, 404).
 API_NOT_FOUND = "api:not_found"

@@ -407,3 +407,9 @@ FORMS_URLFIELD_ASSUME_HTTPS = True  # transitional: the Django 6 default
 # processes, e.g. the database cache, for the limit to hold across them).
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)
 API_RATE_PERIOD = env_int("API_RATE_PERIOD", 60)
+
+# Partner update links (one action, one person, no account): how long a link lives by
+# default, how many a person may send in an hour, how many updates one link takes in a day.
+UPDATE_LINK_DAYS = env_int("UPDATE_LINK_DAYS", 14)
+UPDATE_LINKS_PER_HOUR = env_int("UPDATE_LINKS_PER_HOUR", 30)
+UPDATE_LINK_UPDATES_PER_DAY = env_int("UPDATE_LINK_UPDATES_PER_DAY", 10)

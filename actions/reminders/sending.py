@@ -20,8 +20,41 @@ from actions.reminders.rules import Reminder, reminders_due
 logger = logging.getLogger("yjtracker.reminders")
 
 
+def partner_link(reminder: Reminder) -> tuple[str, datetime.datetime] | None:
+    """A fresh update link for an owner without a login, when a manager asked for links in
+    their reminders (the latest link they sent for this action, not withdrawn); the link is
+    attributed to that manager. (URL, expiry) or None."""
+    from django.conf import settings
+
+    from actions.models import UpdateLink
+    from actions.services.links import link_send
+
+    person, action = reminder.person, reminder.action
+    if action is None or person.user_id is not None or not person.email:
+        return None
+    consent = (
+        UpdateLink.objects.filter(action=action, person=person, by_reminder=False)
+        .select_related("created_by")
+        .order_by("-created_at")
+        .first()
+    )
+    if consent is None or not consent.in_reminders or consent.revoked_at is not None:
+        return None
+    try:
+        link, path = link_send(
+            action=action, person=person, by=consent.created_by, by_reminder=True
+        )
+    except Exception:  # the sender lost the right, the action closed: no link, mail still goes
+        logger.info("No update link for %s on %s", person, action.reference)
+        return None
+    return settings.SITE_URL + path, link.expires_at
+
+
 def build_message(reminder: Reminder, *, connection=None) -> EmailMultiAlternatives:
     context = reminder.context | {"subject": reminder.subject}
+    link = partner_link(reminder)
+    if link is not None:
+        context |= {"update_url": link[0], "update_url_expires": link[1]}
     template = f"actions/email/{reminder.kind}"
     message = EmailMultiAlternatives(
         subject=" ".join(reminder.subject.split()),  # never a line break in a header

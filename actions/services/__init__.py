@@ -11,7 +11,9 @@ changes a status. By topic:
 - `closure`: proposal, sign-off, send-back and reopening;
 - `meetings`: board meetings, and packs issued to them;
 - `people`: a person's own settings (e-mail preferences); people a manager adds;
-- `records`: the service's response to a recommendation; measures of impact and readings.
+- `records`: the service's response to a recommendation; measures of impact and readings;
+- `imports`: bringing in an existing action plan, with its history;
+- `links`: partner update links (one action, one person, no account).
 """
 
 from actions.services.closure import (
@@ -20,12 +22,19 @@ from actions.services.closure import (
     recommendation_send_back,
     recommendation_sign_off,
 )
+from actions.services.imports import plan_import_read, plan_import_save
 from actions.services.lifecycle import (
     ACTION_MOVES,
     PLAN_MOVES,
     RECOMMENDATION_MOVES,
     STALE_MESSAGE,
     StaleEdit,
+)
+from actions.services.links import (
+    link_find,
+    link_revoke,
+    link_send,
+    update_by_link,
 )
 from actions.services.meetings import meeting_edit, meeting_schedule, pack_issue
 from actions.services.people import person_add, person_edit, person_set_preferences
@@ -67,14 +76,19 @@ __all__ = [
     "date_change_request",
     "evidence_add",
     "evidence_withdraw",
+    "link_find",
+    "link_revoke",
+    "link_send",
+    "measure_add",
+    "measure_edit",
     "meeting_edit",
     "meeting_schedule",
     "pack_issue",
-    "measure_add",
-    "measure_edit",
     "person_add",
     "person_edit",
     "person_set_preferences",
+    "plan_import_read",
+    "plan_import_save",
     "reading_add",
     "recommendation_set_response",
     "plan_approve",
@@ -87,5 +101,6 @@ __all__ = [
     "recommendation_send_back",
     "recommendation_sign_off",
     "update_correct",
+    "update_by_link",
     "update_log",
 ]

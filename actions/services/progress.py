@@ -45,6 +45,7 @@ def _check_update(
     reason: str,
     recovery_step: str,
     correcting: bool = False,
+    imported: bool = False,
 ) -> dict[str, str]:
     """The lifecycle rules for progress on `action` (raised), and {field: message} for what
     the update says."""
@@ -68,9 +69,11 @@ def _check_update(
     errors = {}
     if not narrative.strip():
         errors["narrative"] = "Describe the progress made."
-    if not 0 <= percent_complete <= 100:
+    if percent_complete is None and not imported:
+        errors["percent_complete"] = "Enter the % complete."
+    elif percent_complete is not None and not 0 <= percent_complete <= 100:
         errors["percent_complete"] = "% complete must be between 0 and 100."
-    if rag not in RAG.values:
+    if rag not in RAG.values and not (imported and rag == ""):
         errors["rag"] = "Choose a RAG status."
     errors |= rules.update_errors(
         rag=rag, percent_complete=percent_complete, reason=reason, recovery_step=recovery_step
@@ -90,14 +93,19 @@ def update_log(
     date: datetime.date,
     narrative: str,
     rag: str,
-    percent_complete: int,
+    percent_complete: int | None,
     reason: str = "",
     recovery_step: str = "",
     created_at: datetime.datetime | None = None,
     on_behalf_of: Person | None = None,
+    imported_in=None,
+    date_precision: str = ProgressUpdate.DatePrecision.DAY,
 ) -> ProgressUpdate:
     """Append a progress update. Blue (complete) completes the action. `on_behalf_of`
-    names the person of the service the author logs it for."""
+    names the person of the service the author logs it for (or who used a partner link).
+
+    An update brought in from an existing plan (`imported_in`) may lack a RAG ("") and a
+    percentage (None) when the plan did not give them; every other update has both."""
     action = lock(Action, action.pk)
     perms.require(perms.can_update_action(by, action))
     fields = dict(
@@ -108,7 +116,7 @@ def update_log(
         reason=reason,
         recovery_step=recovery_step,
     )
-    errors = _check_update(action, **fields)
+    errors = _check_update(action, imported=imported_in is not None, **fields)
     if on_behalf_of is not None and on_behalf_of.service_id != action.service_id:
         errors["on_behalf_of"] = "Choose someone from this action's service."
     if errors:
@@ -118,11 +126,14 @@ def update_log(
         author=by,
         on_behalf_of=on_behalf_of,
         created_at=created_at or timezone.now(),
+        imported_in=imported_in,
+        date_precision=date_precision,
         **fields,
     )
     positions_refresh(Action.objects.filter(pk=action.pk))
     owner = action.owner
-    if owner.user_id is not None and owner.user_id != by.pk and created_at is None:
+    told_owner = created_at is None and imported_in is None
+    if told_owner and owner.user_id is not None and owner.user_id != by.pk:
         told = f" on behalf of {on_behalf_of.name}" if on_behalf_of else ""
         notify(
             users=[owner.user],

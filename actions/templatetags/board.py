@@ -89,6 +89,7 @@ RAG_TAGS = {
     "blue": ("app-tag--rag", "Blue: complete"),
     "overdue": ("govuk-tag--red app-tag--rag app-tag--overdue", "Overdue"),
     "cancelled": ("govuk-tag--grey app-tag--rag", "Cancelled"),
+    "not_recorded": ("govuk-tag--grey app-tag--rag", "RAG not recorded"),
     "none": ("govuk-tag--grey app-tag--rag", "No update yet"),
     "": ("govuk-tag--grey app-tag--rag", "No update yet"),
 }

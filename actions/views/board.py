@@ -170,10 +170,27 @@ def _download_query(request) -> str:
     return query.urlencode()
 
 
+OVERVIEW_SORTS = {
+    "name": ("Service name", None),
+    "open": ("Most open recommendations", "open"),
+    "overdue": ("Most recommendations with overdue actions", "overdue"),
+    "closed": ("Most closed recommendations", "closed"),
+}
+
+
 def overview(request):
-    """The services a person belongs to, side by side (e.g. every Merseyside service)."""
+    """The services a person reads, side by side: their own, every service of a region they
+    oversee, or every service for a national viewer; by open, overdue and closed
+    recommendations."""
     today = timezone.localdate()
-    services = Service.objects.for_user(request.user).select_related("region")
+    sort = request.GET.get("sort", "name")
+    if sort not in OVERVIEW_SORTS:
+        sort = "name"
+    services = (
+        Service.objects.for_user(request.user)
+        .select_related("region")
+        .order_by("region__name", "name")
+    )
     rec_counts = {
         row["inspection__service"]: row
         for row in Recommendation.objects.filter(inspection__service__in=services)
@@ -198,18 +215,49 @@ def overview(request):
                 filter=Q(status__in=Action.OPEN_STATUSES, current_due_date__lt=today),
             ),
             complete=Count("pk", filter=Q(status=Action.Status.COMPLETE)),
+            overdue_recs=Count(
+                "plan__recommendation",
+                filter=Q(status__in=Action.OPEN_STATUSES, current_due_date__lt=today),
+                distinct=True,
+            ),
         )
     }
     inspections: dict[int, list[Inspection]] = {}
     for inspection in Inspection.objects.filter(service__in=services).order_by("-published_on"):
         inspections.setdefault(inspection.service_id, []).append(inspection)
-    rows = [
+    rows = []
+    for s in services:
+        recs = rec_counts.get(s.pk, {})
+        actions = action_counts.get(s.pk, {})
+        rows.append(
+            {
+                "service": s,
+                "recs": recs,
+                "actions": actions,
+                "inspections": inspections.get(s.pk, []),
+                "open": recs.get("total", 0) - recs.get("closed", 0),
+                "overdue": actions.get("overdue_recs", 0),
+                "closed": recs.get("closed", 0),
+            }
+        )
+    key = OVERVIEW_SORTS[sort][1]
+    if key:
+        rows.sort(key=lambda row: (-row[key], row["service"].name))
+    regions = sorted({row["service"].region.name for row in rows})
+    return render(
+        request,
+        "actions/overview.html",
         {
-            "service": s,
-            "recs": rec_counts.get(s.pk, {}),
-            "actions": action_counts.get(s.pk, {}),
-            "inspections": inspections.get(s.pk, []),
-        }
-        for s in services
-    ]
-    return render(request, "actions/overview.html", {"rows": rows, "today": today})
+            "rows": rows,
+            "today": today,
+            "sort": sort,
+            "sorts": [(k, label) for k, (label, _) in OVERVIEW_SORTS.items()],
+            "sort_label": OVERVIEW_SORTS[sort][0],
+            "regions": regions,
+            "totals": {
+                "open": sum(r["open"] for r in rows),
+                "overdue": sum(r["overdue"] for r in rows),
+                "closed": sum(r["closed"] for r in rows),
+            },
+        },
+    )

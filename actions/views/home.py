@@ -27,6 +27,8 @@ def home(request):
         "today": today,
         "is_chair": Role.CHAIR in roles,
         "can_import": Role.ADMINISTRATOR in roles or request.user.is_superuser,
+        "can_bring_in_plan": bool({Role.ADMINISTRATOR, Role.MANAGER} & set(roles))
+        or request.user.is_superuser,
         "queue": selectors.chair_queue(request.user) if Role.CHAIR in roles else None,
         "returned": selectors.plans_returned(request.user),
         "manager": (selectors.manager_queue(request.user) if roles & perms.EDITOR_ROLES else None),

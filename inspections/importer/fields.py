@@ -456,10 +456,12 @@ def find_score(doc: Document) -> Found:
     return result
 
 
+_COUNT = r"([a-z]+(?:[- ][a-z]+)?|\d{1,2})"
 _STATED_COUNT = re.compile(
-    r"\b(?:made|make|makes|making|set\s+out|sets\s+out)\s+(?:the\s+following\s+)?"
-    r"([a-z]+|\d{1,2})\s+(?:key\s+|main\s+|further\s+|new\s+)?recommendations?\b"
-    r"|\b([a-z]+|\d{1,2})\s+recommendations\s+(?:have\s+been|were|are)\s+made\b",
+    r"\b(?:made|make|makes|making|set\s+out|sets\s+out|contains?|includes?|gives?|there\s+are)"
+    r"\s+(?:a\s+total\s+of\s+|the\s+following\s+)?"
+    rf"{_COUNT}\s+(?:key\s+|main\s+|further\s+|new\s+)?recommendations?\b"
+    rf"|\b{_COUNT}\s+recommendations\s+(?:have\s+been|were|are|had\s+been)\s+made\b",
     re.IGNORECASE,
 )
 

@@ -28,6 +28,7 @@ from .fields import (
     find_service,
     find_stated_count,
 )
+from .named_ratings import find_named_ratings, rated_names
 from .recommendations import find_recommendations
 from .standards import RESETTLEMENT_NAME, find_standards
 from .text import prepare
@@ -150,7 +151,10 @@ def _parse(text: str) -> dict[str, Any]:
     if score is not None:
         result["score"], result["score_max"] = score
 
-    standards = find_standards(doc)
+    if framework == FRAMEWORK_YOUTH_2025:
+        standards = find_named_ratings(doc, framework)
+    else:
+        standards = find_standards(doc)
     result["standards"] = standards.standards
     warnings.extend(standards.warnings)
     sources.update(standards.sources)
@@ -255,12 +259,36 @@ def _not_found(result: dict[str, Any], framework: str) -> list[str]:
     rules = CONSISTENCY_RULES.get(framework)
     if rules is not None:
         missing += _missing_standard_parts(result["standards"], rules)
+    elif framework == FRAMEWORK_YOUTH_2025:
+        rated = {s["code"] for s in result["standards"]}
+        missing += [
+            f"rating of {name}" for code, name in rated_names(framework) if code not in rated
+        ]
     elif not result["standards"]:
         missing.append("standard ratings")
     if not result["recommendations"]:
         missing.append("recommendations")
+    missing += _missing_recommendation_parts(result["recommendations"])
     if result["stated_recommendation_count"] is None:
         missing.append("stated recommendation count")
+    return missing
+
+
+def _missing_recommendation_parts(recommendations: list[dict]) -> list[str]:
+    """Addressees the text does not give; on an improvement plan, its missing blocks."""
+    missing = []
+    no_addressee = [str(r["number"]) for r in recommendations if not r["addressee"]]
+    if no_addressee:
+        which = ", ".join(no_addressee)
+        plural = "s" if len(no_addressee) > 1 else ""
+        missing.append(f"addressee of recommendation{plural} {which}")
+    plan = any(r.get(key) for r in recommendations for key in ("outcome", "progress", "rag"))
+    if plan:
+        for key, label in (("outcome", "outcome"), ("progress", "progress"), ("rag", "RAG")):
+            lacking = [str(r["number"]) for r in recommendations if not r.get(key)]
+            if lacking:
+                plural = "s" if len(lacking) > 1 else ""
+                missing.append(f"{label} of recommendation{plural} {', '.join(lacking)}")
     return missing
 
 

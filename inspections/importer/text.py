@@ -439,9 +439,17 @@ def clip(text: str, limit: int = SNIPPET_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+
+
 def number_from_word(word: str) -> int | None:
-    """Turn "four" or "4" into 4; return None for anything else."""
-    word = word.lower()
+    """Turn "four", "4" or "twenty-one" into a number; return None for anything else."""
+    word = " ".join(word.lower().replace("-", " ").split())
     if len(word) <= 3 and (number := parse_int(word)) is not None:
         return number
-    return NUMBER_WORDS.get(word)
+    if word in NUMBER_WORDS:
+        return NUMBER_WORDS[word]
+    tens, _, unit = word.partition(" ")
+    if tens in _TENS and (not unit or NUMBER_WORDS.get(unit, 10) < 10):
+        return _TENS[tens] + (NUMBER_WORDS[unit] if unit else 0)
+    return None

@@ -15,8 +15,12 @@ def inspection_detail(request, pk: int):
     ratings = list(inspection.ratings.all())
     findings = list(inspection.findings.all())
     by_standard = {
-        code: list(group) for code, group in groupby(findings, key=lambda f: f.standard.code)
+        code: list(group)
+        for code, group in groupby(
+            [f for f in findings if f.standard_id], key=lambda f: f.standard.code
+        )
     }
+    stated_elsewhere = [f for f in findings if not f.standard_id]
     sections = []
     for domain, group in groupby(ratings, key=lambda r: r.standard.domain):
         rows = []
@@ -40,6 +44,7 @@ def inspection_detail(request, pk: int):
             "inspection": inspection,
             "score": inspection.score_summary(),
             "sections": sections,
+            "stated_elsewhere": stated_elsewhere,
             "recommendations": inspection.recommendations.all(),
         },
     )

@@ -12,6 +12,12 @@ from actions.models import CalendarFeed
 from inspections.models import Person, Service
 from tests import factories
 
+
+@pytest.fixture(autouse=True)
+def _steady_sessions(steady_sessions):
+    """Counted requests never include the once-a-minute session renewal."""
+
+
 SAVED = "Your e-mail preferences have been saved."
 
 

@@ -24,6 +24,12 @@ from actions.models import RAG, Action, BoardMeeting
 from inspections.models import Board, Inspection, Recommendation, Role, ServiceRole
 from tests import factories
 
+
+@pytest.fixture(autouse=True)
+def _steady_sessions(steady_sessions):
+    """Counted requests never include the once-a-minute session renewal."""
+
+
 DAY = datetime.timedelta(days=1)
 COUNT_LINK = re.compile(
     r'<a class="govuk-link" href="(/actions/\?[^"]*)" aria-label="(\d+) [^"]*">(\d+)</a>'

@@ -18,6 +18,12 @@ from actions.reminders import calendar
 from inspections.models import Person, Role, ServiceRole
 from tests import factories
 
+
+@pytest.fixture(autouse=True)
+def _steady_sessions(steady_sessions):
+    """Counted requests never include the once-a-minute session renewal."""
+
+
 SITE = "https://yjtracker.example.org"
 
 

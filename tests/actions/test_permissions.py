@@ -38,6 +38,7 @@ from actions.models import (
     Notification,
     ProgressUpdate,
     Transition,
+    UpdateLink,
 )
 from actions.reminders import calendar
 from inspections.models import Inspection, Person, Recommendation
@@ -381,6 +382,69 @@ def send_back_4(demo: Demo) -> Built:
     return {"pk": demo.closure_proposed().pk}, {"reason": "Show the effect on arrests."}
 
 
+PLAN_CSV = b"Ref,Recommendation,Action,Lead,Due\n5,Use data,Agree a data set,Chair,31/03/2027\n"
+
+
+def plan_upload(demo: Demo) -> Built:
+    upload = SimpleUploadedFile("plan.csv", PLAN_CSV, content_type="text/csv")
+    return {}, {"source": str(demo.inspection.pk), "plan_file": upload}
+
+
+def plan_draft(demo: Demo) -> Built:
+    from django.core.files.base import ContentFile
+
+    from actions.models import PlanImport
+
+    draft = PlanImport(
+        service=demo.inspection.service,
+        source=demo.inspection,
+        original_filename="plan.csv",
+        size=len(PLAN_CSV),
+        sha256="0" * 64,
+        uploaded_by=demo.manager,
+    )
+    draft.file.save("upload", ContentFile(PLAN_CSV), save=False)
+    draft.save()
+    columns = {"col_reference": "0", "col_recommendation": "1", "col_action": "2"}
+    return {"pk": draft.pk}, columns | {
+        "col_lead": "3",
+        "col_due": "4",
+        "board_agreed": "on",
+        "save": "1",
+    }
+
+
+def _partner(demo: Demo) -> Person:
+    return Person.objects.get_or_create(
+        service=demo.inspection.service,
+        name="Police lead",
+        defaults={"email": "police.lead@example.org"},
+    )[0]
+
+
+def link_for_2_1(demo: Demo) -> Built:
+    return {"pk": demo.action("2.1").pk}, {"person": str(_partner(demo).pk), "days": "14"}
+
+
+def revoke_link_on_2_1(demo: Demo) -> Built:
+    link, _ = services.link_send(action=demo.action("2.1"), person=_partner(demo), by=demo.manager)
+    return {"pk": link.pk}, {}
+
+
+def partner_link(demo: Demo) -> Built:
+    action = demo.action("2.1")
+    link, path = services.link_send(action=action, person=_partner(demo), by=demo.manager)
+    token = path.rstrip("/").rsplit("/", 1)[1]
+    return {"pk": action.pk, "token": token}, {
+        **date_fields("date", demo.today),
+        "narrative": "Officers briefed.",
+        "rag": "green",
+        "percent_complete": "20",
+        "reason": "",
+        "recovery_step": "",
+    }
+
+
 def reopen_4(demo: Demo) -> Built:
     return {"pk": demo.closed().pk}, {"reason": "Arrests of children in care rose again."}
 
@@ -601,6 +665,30 @@ ROUTES: dict[str, list[Case]] = {
     ],
     # Nothing uploaded yet: an administrator is sent back to the start.
     "import_preview": [Case(no_args, "GET", administrators_only(302))],
+    # Bringing in an existing plan: YOS managers (and administrators). Another service's
+    # manager may use the upload page for their own service, not for Knowsley's source.
+    "plan_import_start": [
+        Case(no_args, "GET", knowsley_write(MANAGER, granted=OK) | {"outsider": OK}, "form"),
+        Case(
+            plan_upload,
+            "POST",
+            knowsley_write(MANAGER) | {"outsider": ALLOWED},
+            "submit",
+            workflow_write=False,
+        ),
+    ],
+    "plan_import_preview": [
+        Case(plan_draft, "GET", knowsley_write(MANAGER, granted=OK), "page"),
+        Case(plan_draft, "POST", knowsley_write(MANAGER), "save"),
+    ],
+    # Partner update links: managers send and withdraw them; whoever holds a live link
+    # (no account needed) opens that one action's update page and logs an update.
+    "update_links": write_with_form_page(link_for_2_1, MANAGER),
+    "update_link_revoke": [Case(revoke_link_on_2_1, "POST", knowsley_write(MANAGER))],
+    "partner_update": [
+        Case(partner_link, "GET", everyone(OK), "page"),
+        Case(partner_link, "POST", everyone(ALLOWED), "update"),
+    ],
     # Reads.
     "home": [Case(no_args, "GET", staff_read(outsider=SEES_NONE))],
     "action_list": [Case(no_args, "GET", staff_read(outsider=SEES_NONE))],
@@ -780,6 +868,7 @@ def snapshot() -> dict:
     """Everything a write could change, to prove that nothing did."""
     return {
         "transitions": Transition.objects.count(),
+        "update_links": list(UpdateLink.objects.values_list("pk", "revoked_at")),
         "updates": list(ProgressUpdate.objects.values_list("pk", "corrects", "narrative")),
         "evidence": list(Evidence.objects.values_list("pk", "title", "withdrawn")),
         "date_changes": list(DueDateChange.objects.values_list("pk", "status")),

@@ -94,6 +94,41 @@ def test_liverpool_and_sefton_hold_only_what_the_press_states(knowsley_demo):
     assert sefton.published_rating.name == "Requires improvement"
     assert liverpool.published_score is None and sefton.published_score is None
     assert not liverpool.recommendations.exists() and not sefton.ratings.exists()
+    assert not liverpool.ratings.exists()
+    assert liverpool.fieldwork_start is None  # "March 2019": a month, not a date
+    assert "press release" in liverpool.basis and "press release" in sefton.basis
+
+
+def test_liverpools_out_of_court_work_is_a_finding_for_its_domain_not_a_standard(
+    client, knowsley_demo
+):
+    from django.contrib.auth import get_user_model
+
+    liverpool = Inspection.objects.get(service__slug="liverpool")
+    finding = liverpool.findings.get(text__contains="disappointing")
+    assert finding.standard is None
+    assert (finding.domain.number, finding.domain.name) == (3, "Out-of-court disposals")
+    assert finding.kind == "area_for_improvement"
+    assert finding.level_label == "Domain 3 (Out-of-court disposals)"
+    assert not liverpool.findings.filter(standard__isnull=False).exists()
+    client.force_login(get_user_model().objects.get(username="admin"))
+    page = client.get(liverpool.get_absolute_url()).content.decode()
+    assert "Findings not tied to a standard" in page
+    assert "Domain 3 (Out-of-court disposals), area for improvement:" in page
+    assert "HM Inspectorate of Probation&#x27;s press release" in page
+
+
+def test_seftons_improvement_plan_is_a_plan_holding_only_what_was_published(knowsley_demo):
+    sefton = Inspection.objects.get(service__slug="sefton")
+    (rec,) = sefton.recommendations.all()
+    assert rec.text.startswith("Gain a deeper understanding of the children and young people")
+    assert rec.addressee == ""
+    plan = rec.plan
+    assert plan.status == "draft" and not plan.is_example
+    assert "early intervention and prevention" in plan.summary
+    assert "not published" in plan.summary
+    assert not plan.actions.exists()
+    assert rec.status == "planned"
 
 
 def test_loading_the_demo_twice_adds_nothing(knowsley_demo, settings):
@@ -108,7 +143,7 @@ def test_the_demo_prints_every_sign_in(db, settings):
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     text = out.getvalue()
-    for username in ("admin", "chair", "manager", "member", "viewer", "sefton"):
+    for username in ("admin", "chair", "manager", "member", "viewer", "sefton", "regional"):
         assert f"  {username} " in text
     assert "password: knowsley-demo-2026" in text
 

@@ -92,11 +92,13 @@ def test_a_press_release_imports_only_what_it_states(admin_client, knowsley_demo
     assert "values the report does not give (left empty)" in preview
     assert "standard ratings; recommendations; stated recommendation count." in preview
     framework = knowsley_demo.framework
-    sefton = Service.objects.get(slug="sefton")
-    Inspection.objects.filter(service=sefton).delete()
-    response = _review(admin_client, framework=framework.pk, service=sefton.pk)
+    # Sefton 2019 is in the demo (with its plan): record the press release for a new service.
+    other = Service.objects.create(
+        name="Exampleshire YOT", slug="exampleshire", region=knowsley_demo.service.region
+    )
+    response = _review(admin_client, framework=framework.pk, service=other.pk)
     assert response.status_code == 302
-    inspection = Inspection.objects.get(service=sefton)
+    inspection = Inspection.objects.get(service=other)
     assert inspection.published_rating.name == "Requires improvement"
     assert inspection.published_score is None and inspection.fieldwork_start is None
     assert not inspection.ratings.exists() and not inspection.recommendations.exists()
@@ -246,3 +248,36 @@ def test_the_review_page_folds_its_sections_and_opens_one_with_an_error(
     page = response.content.decode()
     assert '<details class="govuk-details app-import-section" id="recommendations" open>' in page
     assert '<details class="govuk-details app-import-section" id="ratings">' in page
+
+
+def test_a_2025_report_is_saved_with_its_named_ratings_and_no_score(admin_client, knowsley_demo):
+    from tests.inspections.test_importer_shapes import Y25
+
+    sefton = Service.objects.get(slug="sefton")
+    response = _upload(admin_client, "exampleshire.txt", Y25.encode())
+    assert response.status_code == 302
+    html = admin_client.get(reverse("import_preview")).content.decode()
+    assert "Assessing / Good" in html
+    response = _review(admin_client, service=sefton.pk)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    inspection = Inspection.objects.get(service=sefton, framework__slug="hmip-youth-2025")
+    ratings = {r.standard.code: r.level.name for r in inspection.ratings.select_related("level")}
+    assert ratings == {
+        "2A": "Good",
+        "2P": "Outstanding",
+        "2I": "Requires improvement",
+        "V1": "Inadequate",
+    }
+    assert inspection.published_rating.name == "Good"
+    assert inspection.published_score is None
+    assert inspection.recommendations.count() == 3
+
+
+def test_an_improvement_plan_page_shows_outcome_progress_and_rag_for_review(admin_client):
+    from tests.inspections.test_importer_shapes import PLAN
+
+    _upload(admin_client, "plan.txt", PLAN.encode())
+    html = admin_client.get(reverse("import_preview")).content.decode()
+    assert "training delivered to all case managers in May 2019." in html
+    assert "RAG: Amber" in html
+    assert "Progress of recommendation 3" in html

@@ -5,8 +5,9 @@ It lives in `actions` because it loads both apps' data (inspections first, then 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from actions.demo import load_example_board, load_example_plans
+from actions.demo import load_example_board, load_example_plans, load_sefton_plan
 from inspections import demo
+from inspections.frameworks import available_frameworks, load_framework
 
 
 class Command(BaseCommand):
@@ -18,12 +19,15 @@ class Command(BaseCommand):
                 "Refusing to load demo data and create demo accounts: DEBUG is off. "
                 "Demo accounts with a published password must never exist in production."
             )
+        for slug in available_frameworks():
+            load_framework(slug)
         demo.load_services()
         accounts = demo.load_accounts()
         knowsley = demo.load_knowsley_2023()
         demo.load_press_only_inspections()
         plans = load_example_plans(knowsley)
         load_example_board(knowsley)
+        load_sefton_plan()
         self.stdout.write(self.style.SUCCESS(f"Demo loaded ({plans} example plans created)."))
         self.stdout.write("")
         self.stdout.write("Sign in at http://127.0.0.1:8000/ with any of these demo accounts,")
