@@ -53,6 +53,7 @@ def transition_text(t):
     return f"{status_label(t.from_status)} → {moved}" if t.from_status else moved
 
 
+@register.filter
 def readable(value):
     """A value of a record's history or log in words: a date as "3 November 2026" (also
     when the log holds it as YYYY-MM-DD text), a status code as its label."""
