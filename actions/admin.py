@@ -277,7 +277,7 @@ class BoardMeetingAdmin(HistoryAdmin):
     date_hierarchy = "date"
     list_select_related = ["board"]
     locked_on_change = ("board",)
-    exclude = ["version"]
+    fields = ["board", "date", "title", "notes"]
 
 
 @admin.register(IssuedPack)
@@ -342,7 +342,19 @@ class PlanImportAdmin(ReadOnlyLogAdmin):
     ]
     list_filter = ["status", "service"]
     search_fields = ["original_filename", "sha256"]
-    exclude = ["file"]
+    fields = [
+        "service",
+        "source",
+        "original_filename",
+        "size",
+        "sha256",
+        "mapping",
+        "status",
+        "uploaded_by",
+        "uploaded_at",
+        "saved_at",
+        "summary",
+    ]
     list_select_related = ["service", "source", "uploaded_by"]
 
 
@@ -354,7 +366,19 @@ class UpdateLinkAdmin(ReadOnlyLogAdmin):
     list_display = ["created_at", "person", "action", "created_by", "expires_at", "revoked_at"]
     list_filter = ["by_reminder", "person__service"]
     search_fields = ["person__name", "action__title", "sent_to"]
-    exclude = ["token_hash"]
+    fields = [
+        "action",
+        "person",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "sent_to",
+        "in_reminders",
+        "by_reminder",
+        "last_used_at",
+        "revoked_at",
+        "revoked_by",
+    ]
     list_select_related = ["person", "action__plan__recommendation", "created_by"]
 
 

@@ -500,9 +500,5 @@ class UpdateLinkForm(GDSForm):
 
 
 class PartnerUpdateForm(ProgressUpdateForm):
-    """The update form on a link's page: no corrections (the person sees one update only)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        del self.fields["corrects"]
-        self.build_helper()
+    """The update form on a link's page: the update and its evidence, nothing else
+    (corrections are made on the action's page)."""

@@ -106,7 +106,7 @@ class ServiceRoleAdmin(HistoryAdmin):
 
 
 @admin.register(OversightViewer)
-class OversightViewerAdmin(SimpleHistoryAdmin):
+class OversightViewerAdmin(HistoryAdmin):
     list_display = ["user", "region", "note"]
     list_filter = ["region"]
     search_fields = ["user__username", "user__email", "note"]

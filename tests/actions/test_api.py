@@ -147,7 +147,7 @@ def test_each_action_carries_the_position_a_person_sees_on_the_pages(manager, kn
         action = expected[row["id"]]
         assert row["reference"] == action.reference
         assert row["rag"] == selectors.display_rag(action, today)
-        assert row["latest_rag"] == action.latest_rag
+        assert row["latest_rag"] == (action.latest_rag or None)
         assert row["percent_complete"] == action.latest_percent
         assert row["last_update_date"] == (
             action.latest_update_date.isoformat() if action.latest_update_date else None

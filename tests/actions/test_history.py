@@ -158,7 +158,7 @@ def test_the_staff_import_page_records_the_signed_in_user(client, administrator,
     _upload(client, "knowsley.txt", KNOWSLEY.encode())
     liverpool = Service.objects.get(slug="liverpool")
 
-    assert _review(client, service=liverpool.pk).status_code == 302
+    assert _review(client, service=liverpool.pk, confirm_service="on").status_code == 302
 
     inspection = imported()
     assert inspection.history.get().history_user == administrator

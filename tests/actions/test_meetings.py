@@ -83,7 +83,7 @@ def test_a_chair_schedules_a_meeting_and_finds_it_on_the_boards_list(knowsley_de
     "fields, message",
     [
         ({"date_0": "31", "date_1": "2", "date_2": "2027"}, "Enter a real date"),
-        ({"date_0": "1", "date_1": "1", "date_2": "9" * 20}, "four digits"),
+        ({"date_0": "1", "date_1": "1", "date_2": "9" * 20}, "year as 4 numbers"),
         ({"date_0": "", "date_1": "", "date_2": ""}, "Enter the day, month and year"),
         ({"date_0": "1", "date_1": "1", "date_2": "1990"}, "between 2000"),
     ],

@@ -74,7 +74,7 @@ class World:
             update=first,
             by=self.manager,
             date=first.date,
-            narrative="The first notification was in March.",
+            narrative="Updated: the first notification was in March.",
             rag=RAG.GREEN,
             percent_complete=30,
             correction_reason="The month was wrong.",

@@ -106,13 +106,13 @@ def test_the_recommendation_filter_works_without_an_inspection(client, demo, vie
 def test_a_person_with_many_services_chooses_a_service_before_recommendations(
     client, demo, django_user_model
 ):
-    regional = factories.make_user("regional")
+    viewer = factories.make_user("multi_service_viewer")
     for _ in range(MANY_SERVICES + 1):
         service = factories.make_service()
         factories.make_recommendation(factories.make_inspection(service))
-        factories.ServiceRole.objects.create(user=regional, service=service, role=Role.VIEWER)
-    client.force_login(regional)
-    some = factories.ServiceRole.objects.filter(user=regional).first().service
+        factories.ServiceRole.objects.create(user=viewer, service=service, role=Role.VIEWER)
+    client.force_login(viewer)
+    some = factories.ServiceRole.objects.filter(user=viewer).first().service
 
     before = client.get(reverse("action_list")).content.decode()
     after = client.get(reverse("action_list"), {"service": some.pk}).content.decode()
