@@ -27,6 +27,7 @@ from actions.models import (
     IssuedPack,
     Measure,
     MeasureReading,
+    Notification,
     PlanImport,
     ProgressUpdate,
     ReminderSent,
@@ -325,6 +326,17 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyLogAdmin):
+    """What people were told in the app: written by the workflow, read and marked read by
+    the person it is for."""
+
+    list_display = ["created_at", "user", "kind", "recommendation", "read_at"]
+    list_filter = ["kind"]
+    search_fields = ["user__username", "message"]
+    list_select_related = ["user", "recommendation"]
 
 
 @admin.register(PlanImport)

@@ -28,6 +28,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from actions.api.forms import ApiTokenForm
+from actions.board_forms import IssuePackForm, MeetingForm, PositionForm
 from actions.filters import ActionFilter
 from actions.forms import (
     ActionForm,
@@ -36,10 +38,19 @@ from actions.forms import (
     CorrectionForm,
     DateChangeForm,
     EvidenceForm,
+    MeasureForm,
+    PartnerUpdateForm,
+    PersonForm,
+    PlanUploadForm,
     PreferencesForm,
     ProgressUpdateForm,
+    ReadingForm,
     ReasonForm,
+    ResponseForm,
+    SignOffForm,
+    UpdateLinkForm,
 )
+from actions.forms_round import RoundRowForm
 from inspections.forms import PreviewForm, UploadForm
 from inspections.importer.parse import parse_report
 from tests.actions.test_permissions import (
@@ -68,7 +79,12 @@ def form_fields(form_class) -> list[str]:
 
 
 LIST_PARAMS = [*ActionFilter.base_filters, "sort", "page"]
-BOARD_PARAMS = ["as_at", "meeting", "format"]
+POSITION_PARAMS = form_fields(PositionForm)
+BOARD_PARAMS = [*POSITION_PARAMS, "meeting", "format"]
+API_PARAMS = ["limit", "offset", "service", "inspection", "recommendation", "action", "since"]
+API = {"GET": API_PARAMS, "POST": []}
+# The update round posts one prefixed set of fields per action (`a<id>-...`).
+ROUND_FIELDS = ["action", *[f"a1-{name}" for name in form_fields(RoundRowForm)], "page"]
 REASON = form_fields(ReasonForm)
 
 # What each page reads from the query string (GET) and the form (POST), beyond the keys of
@@ -97,7 +113,7 @@ FIELDS: dict[str, dict[str, list[str]]] = {
     "my_actions": {"GET": LIST_PARAMS},
     "overview": {"GET": []},
     "inspection_detail": {"GET": []},
-    "dashboard": {"GET": ["as_at"]},
+    "dashboard": {"GET": POSITION_PARAMS},
     "board_pack": {"GET": BOARD_PARAMS},
     "recommendation_detail": {"GET": []},
     "action_detail": {"GET": []},
@@ -115,10 +131,58 @@ FIELDS: dict[str, dict[str, list[str]]] = {
     "date_change_create": {"POST": form_fields(DateChangeForm)},
     "plan_approve": {"POST": ["version"]},
     "plan_return": {"GET": [], "POST": REASON},
-    "sign_off": {"POST": ["comment"]},
+    "sign_off": {"GET": [], "POST": form_fields(SignOffForm)},
     "send_back": {"GET": [], "POST": REASON},
     "reopen": {"GET": [], "POST": REASON},
     "date_change_decide": {"GET": [], "POST": [*REASON, "decision"]},
+    "healthz": {"GET": []},
+    "readyz": {"GET": []},
+    "sso_error": {"GET": []},
+    "social_connections_off": {"GET": []},
+    "api_token_create": {"GET": [], "POST": form_fields(ApiTokenForm)},
+    "api_token_created": {"GET": []},
+    "api_token_revoke": {"POST": []},
+    **{
+        f"api:{name}": API
+        for name in (
+            "index",
+            "openapi",
+            "inspections",
+            "inspection",
+            "recommendations",
+            "recommendation",
+            "actions",
+            "action",
+            "progress_updates",
+            "not_found",
+        )
+    },
+    "meeting_list": {"GET": []},
+    "meeting_create": {"GET": [], "POST": form_fields(MeetingForm)},
+    "meeting_detail": {"GET": []},
+    "meeting_edit": {"GET": [], "POST": [*form_fields(MeetingForm), "version"]},
+    "pack_issue": {"POST": form_fields(IssuePackForm)},
+    "issued_pack_pdf": {"GET": []},
+    "issued_pack_xlsx": {"GET": []},
+    "response_edit": {"GET": [], "POST": [*form_fields(ResponseForm), "version"]},
+    "measure_add": {"GET": [], "POST": form_fields(MeasureForm)},
+    "measure_edit": {"GET": [], "POST": [*form_fields(MeasureForm), "version"]},
+    "reading_add": {"GET": [], "POST": form_fields(ReadingForm)},
+    "people_list": {"GET": ["page"]},
+    "person_add": {"GET": [], "POST": form_fields(PersonForm)},
+    "person_edit": {"GET": [], "POST": form_fields(PersonForm)},
+    "notifications": {"GET": ["page"]},
+    "notification_read": {"POST": ["open"]},
+    "notifications_read_all": {"POST": []},
+    "update_round": {"GET": ["page"], "POST": ROUND_FIELDS},
+    "update_links": {"GET": [], "POST": form_fields(UpdateLinkForm)},
+    "update_link_revoke": {"POST": []},
+    "partner_update": {"GET": ["saved"], "POST": form_fields(PartnerUpdateForm)},
+    "plan_import_start": {"GET": [], "POST": form_fields(PlanUploadForm)},
+    "plan_import_preview": {
+        "GET": [],
+        "POST": ["board_agreed", "col_reference", "col_action", "col_due", "save"],
+    },
 }
 
 # --- Hostile values --------------------------------------------------------------------
@@ -258,7 +322,8 @@ def test_no_input_gives_a_server_error_or_changes_what_it_should_not(demo, name)
     cases = {case.method: case for case in reversed(ROUTES[name])}
     once = {}  # a form page and its submission share one build (it may create records)
     for case in cases.values():
-        once.setdefault(case.build, case.build(demo))
+        if case.build not in once:
+            once[case.build] = case.build(demo)
     built = {method: once[case.build] for method, case in cases.items()}
     methods = sorted(FIELDS[name])
 

@@ -37,7 +37,7 @@ def elsewhere(knowsley_demo):
 
 @pytest.fixture
 def regional(knowsley_demo):
-    user = factories.make_user("regional")
+    user = factories.make_user("regional-viewer")
     OversightViewer.objects.create(user=user, region=Region.objects.get(slug="merseyside"))
     return user
 
