@@ -170,7 +170,7 @@ def partner_update(request, pk: int, token: str):
             add_service_errors(form, error)
         else:
             return redirect(request.path + "?saved=1")
-    latest = action.updates.order_by("-date", "-created_at").first()
+    latest = action.latest_update  # the position: the latest update no correction replaced
     response = render(
         request,
         "actions/partner_update.html",
@@ -179,5 +179,7 @@ def partner_update(request, pk: int, token: str):
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
+    # The site's Referrer-Policy (same-origin) keeps the link's secret from other sites; a
+    # stricter "no-referrer" would make the browser post the form with `Origin: null`,
+    # which the CSRF check refuses.
     return response

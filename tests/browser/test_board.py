@@ -66,7 +66,7 @@ def test_a_chair_schedules_a_meeting_issues_the_pack_and_downloads_it(page, app,
     page.get_by_label("Year").fill("20")  # a mistake, shown in plain words
     page.get_by_label("Title (optional)").fill("Winter board")
     page.get_by_role("button", name="Schedule the meeting").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("four digits")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("year as 4 numbers")
     expect(page.get_by_label("Title (optional)")).to_have_value("Winter board")
     a11y.check(page, "schedule a meeting, with an error")
     page.get_by_label("Year").fill(str(day.year))

@@ -48,7 +48,7 @@ def test_a_partner_logs_an_update_by_link(page, app, a11y, settings, knowsley_de
     page.get_by_label("What progress has been made?").fill(
         "Neighbourhood officers briefed; one academy trust still to sign."
     )
-    page.get_by_label("Amber: at risk").check()
+    page.get_by_label("Amber – at risk").check()
     page.get_by_label("% complete").fill("50")
     page.get_by_label("Reason (needed for Amber or Red)").fill("One trust has not replied.")
     page.get_by_label("Recovery step (needed for Amber or Red)").fill("Chief officer to call.")
