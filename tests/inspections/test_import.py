@@ -97,9 +97,7 @@ def test_a_press_release_imports_only_what_it_states(admin_client, knowsley_demo
         name="Exampleshire YOT", slug="exampleshire", region=knowsley_demo.service.region
     )
     # The release names Sefton: saving it under another service needs the confirmation.
-    response = _review(
-        admin_client, framework=framework.pk, service=other.pk, confirm_service="on"
-    )
+    response = _review(admin_client, framework=framework.pk, service=other.pk, confirm_service="on")
     assert response.status_code == 302
     inspection = Inspection.objects.get(service=other)
     assert inspection.published_rating.name == "Requires improvement"
