@@ -79,3 +79,25 @@ def test_readiness_checks_the_object_storage(client, db, s3_storage):
     assert client.get(reverse("readyz")).status_code == 200
     s3_storage.client().delete_bucket(Bucket=s3_storage.bucket)
     assert client.get(reverse("readyz")).status_code == 503
+
+
+def test_evidence_missing_from_object_storage_is_a_404_not_a_server_error(
+    client, manager, knowsley_demo, s3_storage
+):
+    """A file lost from the bucket (a partial restore, a lifecycle rule) reads as missing."""
+    action = action_2_1(knowsley_demo)
+    client.force_login(manager)
+    client.post(
+        reverse("evidence_create", args=[action.pk]),
+        {
+            "evidence_title": "Board minutes",
+            "evidence_file": SimpleUploadedFile("minutes.pdf", PDF, "application/pdf"),
+            "evidence_link": "",
+        },
+    )
+    evidence = Evidence.objects.get(action=action, title="Board minutes")
+    s3_storage.client().delete_object(Bucket=s3_storage.bucket, Key=evidence.file.name)
+
+    response = client.get(reverse("evidence_download", args=[evidence.pk]))
+
+    assert response.status_code == 404
