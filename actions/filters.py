@@ -11,7 +11,7 @@ from django.db.models import Q
 from actions.models import Action, ProgressUpdate
 from actions.rules import RAG_LABELS, RAG_ORDER, filter_by_rag
 from inspections.models import Inspection, Person, Recommendation, Service, Theme
-from yjtracker.forms import IdModelChoiceField
+from yjtracker.forms import DateField, IdModelChoiceField
 from yjtracker.ids import parse_id, parse_int
 
 MANY_SERVICES = 5
@@ -60,6 +60,12 @@ class IdChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = IdModelChoiceField
 
 
+class DateFilter(django_filters.DateFilter):
+    """A date typed in GOV.UK's day, month and year boxes (`name_0`, `name_1`, `name_2`)."""
+
+    field_class = DateField
+
+
 class ActionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search",
@@ -88,11 +94,11 @@ class ActionFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput
     )
-    due_before = django_filters.DateFilter(
+    due_before = DateFilter(
         label="Due before",
         field_name="current_due_date",
         lookup_expr="lt",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="For example, 31 3 2027",
     )
     recommendation = IdChoiceFilter(
         label="Recommendation",

@@ -12,8 +12,18 @@ from django.template.defaultfilters import filesizeformat
 
 from inspections.models import Framework, Service
 from inspections.services import service_named
-from yjtracker.forms import REAL_DATE, GDSForm, IdModelChoiceField, TextField
+from yjtracker.forms import DateField, GDSForm, IdModelChoiceField, TextField
 from yjtracker.ids import parse_id
+
+
+def _date_or_none(value) -> datetime.date | None:
+    """The parser's ISO date ("2023-01-09") for the day, month and year boxes."""
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
 
 
 class UploadForm(GDSForm):
@@ -48,13 +58,8 @@ class PreviewForm(GDSForm):
     service = IdModelChoiceField(queryset=Service.objects.none(), empty_label="Choose")
     framework = IdModelChoiceField(queryset=Framework.objects.all(), empty_label="Choose")
     title = TextField(kind="inspection_title", required=False, label="Title (optional)", rows=None)
-    fieldwork_start = forms.DateField(
-        required=False,
-        label="Fieldwork started",
-        error_messages={"invalid": REAL_DATE},
-        widget=forms.DateInput(
-            attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
-        ),
+    fieldwork_start = DateField(
+        required=False, label="Fieldwork started", help_text="For example, 9 1 2023"
     )
     published = forms.CharField(
         required=False,
@@ -127,7 +132,7 @@ class PreviewForm(GDSForm):
         initial = {
             "service": guess,
             "framework": Framework.objects.filter(slug=parsed.get("framework")).first(),
-            "fieldwork_start": parsed.get("fieldwork_start"),
+            "fieldwork_start": _date_or_none(parsed.get("fieldwork_start")),
             "published": parsed.get("published") or "",
             "overall_rating": parsed.get("overall_rating") or "",
             "score": parsed.get("score"),

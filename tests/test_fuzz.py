@@ -78,7 +78,12 @@ def form_fields(form_class) -> list[str]:
     return names
 
 
-LIST_PARAMS = [*ActionFilter.base_filters, "sort", "page"]
+LIST_PARAMS = [
+    *ActionFilter.base_filters,
+    *(f"due_before_{box}" for box in range(3)),  # the date's day, month and year boxes
+    "sort",
+    "page",
+]
 POSITION_PARAMS = form_fields(PositionForm)
 BOARD_PARAMS = [*POSITION_PARAMS, "meeting", "format"]
 API_PARAMS = ["limit", "offset", "service", "inspection", "recommendation", "action", "since"]

@@ -13,6 +13,8 @@ from yjtracker import limits
 from yjtracker.ids import parse_id
 
 REAL_DATE = "Enter a real date"
+FILE_AGAIN = "Choose the file again ({name}): files are not kept when the form has an error"
+WHOLE_DATE = "Enter the day, month and year, for example 27 3 2026"
 FOUR_DIGIT_YEAR = "Enter a real date, with the year as 4 numbers, for example 2026"
 
 
@@ -22,6 +24,21 @@ class GDSForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.build_helper()
+
+    def full_clean(self):
+        super().full_clean()
+        self.ask_for_files_again()
+
+    def ask_for_files_again(self) -> None:
+        """A browser cannot be sent a chosen file back: when the form is refused, each file
+        field that was given a file (and had nothing wrong with it) asks for it again, by
+        name, so nobody saves the rest believing the file went with it."""
+        if not self.is_bound or not self._errors:
+            return
+        for name, field in self.fields.items():
+            upload = self.files.get(self.add_prefix(name))
+            if isinstance(field, forms.FileField) and upload and name not in self._errors:
+                self.add_error(name, FILE_AGAIN.format(name=upload.name))
 
     def build_helper(self) -> None:
         """(Re)build the layout from the form's fields: call it after removing a field."""
@@ -85,10 +102,22 @@ class DateField(DateInputField):
             box.max_length = None  # the validators above bound the length
         self.error_messages["invalid"] = REAL_DATE
 
+    def clean(self, value):
+        """One message for the date, not one per box (three boxes of "²" read once)."""
+        try:
+            return super().clean(value)
+        except forms.ValidationError as error:
+            messages = list(dict.fromkeys(error.messages))
+            raise forms.ValidationError(messages) from None
+
     def compress(self, data_list):
-        day, month, year = data_list
-        if not (day and month and year):
+        if not data_list:
             return None
+        day, month, year = data_list
+        if not (day or month or year):
+            return None
+        if not (day and month and year):
+            raise forms.ValidationError(WHOLE_DATE, code="incomplete")
         try:
             return datetime.date(int(year), int(month), int(day))
         except (ValueError, OverflowError) as error:

@@ -44,6 +44,7 @@ def add_service_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+    form.ask_for_files_again()
 
 
 def submit(request, form, write, success) -> bool:

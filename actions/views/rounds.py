@@ -86,6 +86,7 @@ def _save_row(request, row, today) -> None:
         add_service_errors(form, error)
     except PermissionDenied as refused:
         form.add_error(None, str(refused) or perms.DEFAULT_REFUSAL)
+        form.ask_for_files_again()
     else:
         row["saved"] = update
 
@@ -116,9 +117,6 @@ def update_round(request):
         if not failed:
             messages.success(request, _summary(saved, 0) + ".")
             return redirect(request.get_full_path())
-        for row in failed:
-            if row["form"].files.get(row["form"].add_prefix("evidence_file")):
-                row["file_dropped"] = True
         context = {"rows": rows, "summary": _summary(saved, len(failed)), "failed": failed}
         return render(request, "actions/update_round.html", _page_context(context), status=400)
     page = Paginator(selectors.due_an_update(request.user, today), ROUND_PAGE_SIZE).get_page(

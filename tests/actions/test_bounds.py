@@ -118,12 +118,20 @@ def test_the_report_import_date_reads_enter_a_real_date_too(db):
     from inspections.models import Service
 
     form = PreviewForm(
-        {"fieldwork_start": f"{HUGE_YEAR}-01-01", "service": "", "framework": ""},
+        {
+            "fieldwork_start_0": "1",
+            "fieldwork_start_1": "1",
+            "fieldwork_start_2": str(HUGE_YEAR),
+            "service": "",
+            "framework": "",
+        },
         parsed={},
         services=Service.objects.all(),
     )
 
-    assert form.errors["fieldwork_start"] == ["Enter a real date"]
+    assert form.errors["fieldwork_start"] == [
+        "Enter a real date, with the year as 4 numbers, for example 2026"
+    ]
 
 
 # --- An update's date: not before the action started, not after today -------------------

@@ -10,6 +10,7 @@ from actions import selectors, services
 from actions.models import RAG, Action, Evidence, ProgressUpdate
 from inspections.models import Person
 from tests.actions.test_permissions import Demo
+from tests.actions.test_uploads import PDF
 
 
 @pytest.fixture(autouse=True)
@@ -143,7 +144,38 @@ def test_a_refused_evidence_file_undoes_only_its_own_row(client, demo, manager):
     assert good.updates.latest().narrative == "Going well."
     assert not bad.updates.filter(narrative="Minutes attached.").exists()
     assert not Evidence.objects.filter(action=bad, original_filename="minutes.pdf").exists()
-    assert "Choose the evidence file again" in response.content.decode()
+    page = response.content.decode()
+    assert "does not contain what its name says" in page  # the file's own reason, not "again"
+    assert "Choose the file again" not in page
+
+
+def test_a_good_file_on_a_row_that_needs_correcting_is_asked_for_again_by_name(
+    client, demo, manager
+):
+    due = due_for(manager)
+    client.force_login(manager)
+    minutes = SimpleUploadedFile("minutes.pdf", PDF, content_type="application/pdf")
+
+    response = client.post(
+        reverse("update_round"),
+        {
+            **shown(due),
+            **row(
+                due[0],
+                rag="red",
+                percent_complete="50",
+                narrative="Minutes attached.",
+                evidence_file=minutes,
+            ),
+        },
+    )
+
+    assert response.status_code == 400
+    assert not Evidence.objects.filter(original_filename="minutes.pdf").exists()
+    assert (
+        "Choose the file again (minutes.pdf): files are not kept when the form has an error"
+        in response.content.decode()
+    )
 
 
 def test_evidence_link_saved_with_a_row_belongs_to_its_update(client, demo, manager):

@@ -70,7 +70,7 @@ def upload_evidence(client, action, name: str, content: bytes, title: str = ""):
     )
 
 
-def upload_with_update(client, action, name: str, content: bytes):
+def upload_with_update(client, action, name: str, content: bytes, **changes):
     today = timezone.localdate()
     return client.post(
         reverse("update_create", args=[action.pk]),
@@ -87,8 +87,66 @@ def upload_with_update(client, action, name: str, content: bytes):
             "evidence_title": "",
             "evidence_file": SimpleUploadedFile(name, content),
             "evidence_link": "",
+            **changes,
         },
     )
+
+
+ASK_AGAIN = (
+    "Choose the file again (board-minutes.pdf): files are not kept when the form has an error"
+)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"percent_complete": "140"},  # refused by the form
+        {"rag": "amber"},  # refused by the service: Amber needs a reason and a recovery step
+        {"date_0": "31", "date_1": "2", "date_2": "2026"},  # not a real date
+    ],
+    ids=["form", "service", "date"],
+)
+def test_a_good_file_with_a_refused_update_is_asked_for_again_by_name(
+    client, media, manager, action, changes
+):
+    client.force_login(manager)
+
+    response = upload_with_update(client, action, "board-minutes.pdf", PDF, **changes)
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert ASK_AGAIN in html
+    assert html.count(ASK_AGAIN) == 2  # in the error summary and on the file field
+    assert stored_files(media) == []
+
+
+def test_a_good_file_with_a_refused_evidence_link_is_asked_for_again(
+    client, media, manager, action
+):
+    client.force_login(manager)
+
+    response = client.post(
+        reverse("evidence_create", args=[action.pk]),
+        {
+            "evidence_title": "Minutes",
+            "evidence_file": SimpleUploadedFile("board-minutes.pdf", PDF),
+            "evidence_link": "javascript:alert(1)",
+        },
+    )
+
+    assert response.status_code == 400
+    assert ASK_AGAIN in response.content.decode()
+    assert not Evidence.objects.filter(action=action).exists()
+
+
+def test_a_form_without_a_file_does_not_ask_for_one(client, media, manager, action):
+    client.force_login(manager)
+    response = client.post(
+        reverse("update_create", args=[action.pk]),
+        {"narrative": "No file.", "rag": "green", "percent_complete": "140"},
+    )
+    assert response.status_code == 400
+    assert "Choose the file again" not in response.content.decode()
 
 
 REFUSED = [

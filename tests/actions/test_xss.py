@@ -334,12 +334,12 @@ def test_stored_script_is_shown_as_text_on_every_staff_page(world, page_name):
 
 
 def test_script_in_the_query_string_is_shown_as_text_on_the_action_list(world):
-    query = {"q": payload("search"), "sort": payload("sort"), "due_before": payload("date")}
+    query = {"q": payload("search"), "sort": payload("sort"), "due_before_0": payload("date")}
 
     response = client_for("manager").get(reverse("action_list"), query)
 
     assert response.status_code == 200
-    assert_escaped(response.content.decode(), ["search", "sort"])
+    assert_escaped(response.content.decode(), ["search", "sort", "date"])
 
 
 def test_a_bad_as_at_date_is_echoed_as_text_on_the_dashboard(world):
