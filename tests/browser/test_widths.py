@@ -38,11 +38,12 @@ def _pages(world: World) -> dict[str, list[tuple[str, str]]]:
     meeting = BoardMeeting.objects.filter(board=board).earliest("date")
     filters = urlencode(
         {
-            "q": "police",
+            "q": "",
             "status": "in_progress",
-            "rag": "amber",
-            "due_from": "",
-            "sort": "due_date",
+            "due_before_0": "1",
+            "due_before_1": "1",
+            "due_before_2": str(world.today.year + 3),
+            "sort": "due",
         }
     )
     return {
