@@ -119,3 +119,39 @@ def test_a_person_with_many_services_chooses_a_service_before_recommendations(
 
     assert ": recommendation 1</option>" not in before.split('name="recommendation"')[1]
     assert ": recommendation 1</option>" in after.split('name="recommendation"')[1]
+
+
+def test_due_before_is_typed_as_day_month_and_year(client, demo, viewer):
+    due = Action.objects.filter(plan__recommendation__inspection=demo.inspection)
+    cutoff = sorted(a.current_due_date for a in due)[3]
+    expected = {a.reference for a in due if a.current_due_date < cutoff}
+    query = {"due_before_0": cutoff.day, "due_before_1": cutoff.month, "due_before_2": cutoff.year}
+
+    assert found(client, viewer, **query) == expected
+    page = client.get(reverse("action_list")).content.decode()
+    assert 'class="govuk-date-input" id="id_due_before"' in page
+    assert 'type="date"' not in page
+
+
+@pytest.mark.parametrize(
+    "boxes, message",
+    [
+        (("31", "2", "2027"), "Enter a real date"),
+        (("3", "", "2027"), "Enter the day, month and year, for example 27 3 2026"),
+        (("²", "1", "99999999999999999999"), "Enter a real date"),
+    ],
+    ids=["not-a-day", "incomplete", "not-numbers"],
+)
+def test_a_due_before_that_is_not_a_date_says_so_in_plain_english(
+    client, demo, viewer, boxes, message
+):
+    client.force_login(viewer)
+    query = {f"due_before_{i}": value for i, value in enumerate(boxes)}
+
+    response = client.get(reverse("action_list"), query)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert message in page
+    assert "Some filters could not be used" in page
+    assert page.count("Enter a real date") <= 2  # one message for the date, not one per box

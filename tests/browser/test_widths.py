@@ -28,6 +28,12 @@ WIDTH_JS = """() => ({
     .slice(0, 5)
     .map((el) => `${el.tagName.toLowerCase()}.${String(el.className).replace(/ /g, '.')}`
       + ` (${Math.round(el.getBoundingClientRect().right)} px)`),
+  // A box that scrolls sideways inside the page hides columns just the same.
+  scrollers: [...document.querySelectorAll('main *')]
+    .filter((el) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX)
+      && el.scrollWidth > el.clientWidth + 1)
+    .map((el) => `${el.tagName.toLowerCase()}.${String(el.className).replace(/ /g, '.')}`
+      + ` scrolls sideways (${el.scrollWidth} px in ${el.clientWidth} px)`),
 })"""
 
 
@@ -94,6 +100,10 @@ def test_no_page_is_wider_than_the_screen_at_390_or_1280_px(page, app, a11y, kno
                     name = re.sub(r"[^a-z0-9]+", "-", label.lower())
                     page.screenshot(
                         path=str(Path(SCREENSHOTS) / f"{name}-{width}.png"), full_page=True
+                    )
+                if measured["scrollers"]:
+                    too_wide.append(
+                        f"{label} ({path}) at {width} px: " + ", ".join(measured["scrollers"])
                     )
                 if measured["scroll"] > measured["inner"]:
                     too_wide.append(
