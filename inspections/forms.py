@@ -8,6 +8,7 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.template.defaultfilters import filesizeformat
 
 from inspections.models import Framework, Inspection, Service
@@ -271,6 +272,9 @@ class SourceForm(GDSForm):
         label="Link to the document (optional)",
         required=False,
         max_length=200,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"class": "govuk-input"}),
+        validators=[URLValidator(schemes=["http", "https"])],
         error_messages={"invalid": "Enter the document's address, starting https://"},
     )
     framework = IdModelChoiceField(
