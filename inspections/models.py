@@ -559,6 +559,9 @@ class Inspection(models.Model):
             return self.title
         return self.untitled_name(self.kind, str(self.service), self.published_on)
 
+    def get_absolute_url(self) -> str:
+        return reverse("inspection_detail", args=[self.pk])
+
     @classmethod
     def untitled_name(cls, kind: str, service_name: str, published_on) -> str:
         """The name of an untitled source (the pages' and the API's)."""
@@ -566,9 +569,6 @@ class Inspection(models.Model):
         if kind == cls.Kind.INSPECTION:
             return f"{service_name} {year}"
         return f"{cls.Kind(kind).label}: {service_name} {year}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("inspection_detail", args=[self.pk])
 
     @property
     def is_inspection(self) -> bool:

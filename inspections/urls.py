@@ -1,8 +1,7 @@
 from django.urls import path
 
-from inspections.views import imports
+from inspections.views import imports, sources
 from inspections.views import pages as views
-from inspections.views import sources
 
 urlpatterns = [
     path("inspections/import/", imports.import_start, name="import_start"),

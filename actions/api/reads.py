@@ -120,9 +120,7 @@ def inspection_rows(rows: list[dict], link: Links) -> list[dict]:
 def _inspection(row: dict, inspectorates: str, link: Links) -> dict:
     published = row["published_on"]
     # The pages' name for an untitled inspection (`Inspection.__str__`).
-    title = row["title"] or Inspection.untitled_name(
-        row["kind"], row["service__name"], published
-    )
+    title = row["title"] or Inspection.untitled_name(row["kind"], row["service__name"], published)
     return {
         "id": row["pk"],
         "service_id": row["service_id"],

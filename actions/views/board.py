@@ -189,7 +189,7 @@ def _pack_links(url: str, params: list[tuple[str, str]], as_at_text: str) -> dic
     base = [*params, *([("as_at", as_at_text)] if as_at_text else [])]
     links = {"page": f"{url}?{urlencode(base)}" if base else url}
     for fmt in ("pdf", "xlsx", "csv"):
-        links[fmt] = f"{url}?{urlencode([*params, ('format', fmt), *base[len(params):]])}"
+        links[fmt] = f"{url}?{urlencode([*params, ('format', fmt), *base[len(params) :]])}"
     return links
 
 

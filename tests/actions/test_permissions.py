@@ -487,10 +487,6 @@ def reading_of_demo_measure(demo: Demo) -> Built:
     return {"pk": demo_measure(demo).pk}, {**date_fields("date", demo.today), "value": "61"}
 
 
-def knowsley_board(demo: Demo) -> Built:
-    return {"pk": demo.inspection.service.board.pk}, {}
-
-
 def register_pack_as(fmt: str) -> Callable[[Demo], Built]:
     def build(demo: Demo) -> Built:
         query = {"kind": "internal_audit"}

@@ -23,8 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions import services
-from inspections import services as source_services
 from actions.models import RAG, Action, BoardMeeting, IssuedPack, Measure, MeasureReading
+from inspections import services as source_services
 from inspections.models import Finding, Inspection, Person, Recommendation, Theme
 from tests import factories
 
@@ -50,7 +50,9 @@ class World:
         self.managers_person = Person.objects.get(service=self.service, user=self.manager)
         self.other_person = Person.objects.get(service=self.service, name="Police representative")
         self._serial = 0
-        self.audit = Inspection.objects.get(service=self.service, kind=Inspection.Kind.INTERNAL_AUDIT)
+        self.audit = Inspection.objects.get(
+            service=self.service, kind=Inspection.Kind.INTERNAL_AUDIT
+        )
         self._add_one_of_each()
 
     def rec(self, number: int) -> Recommendation:

@@ -229,7 +229,9 @@ def test_the_admin_lists_and_opens_a_source_without_a_framework(audit_with_a_pla
 
     changelist = client.get(reverse("admin:inspections_inspection_changelist"))
     change = client.get(reverse("admin:inspections_inspection_change", args=[audit.pk]))
-    filtered = client.get(reverse("admin:inspections_inspection_changelist"), {"kind": "peer_review"})
+    filtered = client.get(
+        reverse("admin:inspections_inspection_changelist"), {"kind": "peer_review"}
+    )
 
     assert changelist.status_code == 200 and str(audit) in text(changelist)
     assert change.status_code == 200
