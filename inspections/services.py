@@ -32,8 +32,9 @@ NOT_RATED = "Not rated"
 def find_duplicate(
     *, service: Service, framework: Framework, fieldwork_start, published_on
 ) -> Inspection | None:
-    """An inspection of the same service already recorded for the same fieldwork or month."""
-    same = Inspection.objects.filter(service=service)
+    """An inspection of the same service already recorded for the same fieldwork or month
+    (sources without a framework, such as an audit that month, are not inspections)."""
+    same = Inspection.objects.filter(service=service, framework__isnull=False)
     if fieldwork_start:
         match = same.filter(fieldwork_start=fieldwork_start).first()
         if match:
