@@ -119,3 +119,16 @@ class IssuePackForm(GDSForm):
     def __init__(self, *args, inspections, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["inspection"].queryset = inspections
+
+
+class KindFilterForm(GDSForm):
+    """The kinds of source the whole register shows (GET); none ticked: every kind."""
+
+    kind = forms.MultipleChoiceField(
+        label="Kinds of source",
+        required=False,
+        choices=Inspection.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked for every kind.",
+        error_messages={"invalid_choice": "Choose kinds of source from the list."},
+    )

@@ -28,6 +28,8 @@ RECOMMENDATION_REFERENCE = re.compile(
 
 def recommendation_label(rec: Recommendation) -> str:
     inspection = rec.inspection
+    if not inspection.is_inspection:  # a source of another kind: its title tells them apart
+        return f"{inspection.service.name}, {inspection}: recommendation {rec.number}"
     year = inspection.published_on.year if inspection.published_on else "undated"
     return f"{inspection.service.name} {year}: recommendation {rec.number}"
 

@@ -1,4 +1,5 @@
-"""The board pack: what it holds for one inspection at one moment, and its files.
+"""The board pack: what it holds for one source (or the board's whole register) at one
+moment, and its files.
 
 The page, the PDF, the XLSX, the CSV and an issued pack all come from `pack_context`, so
 they show the same figures. A pack is "now" (each action's current position) or "as at" a
@@ -11,12 +12,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from actions import exports, reports, rules
 from actions.models import BoardMeeting, Measure, MeasureReading
-from inspections.models import Inspection, ProtectiveMarking, Recommendation
+from inspections.models import Inspection, ProtectiveMarking, Recommendation, Service
 
 
 @dataclass(frozen=True)
@@ -55,22 +56,64 @@ def pack_context(
     since: Since | None = None,
     meeting: BoardMeeting | None = None,
 ) -> dict:
-    """Everything a pack or the dashboard shows, read in a fixed number of queries."""
-    board = reports.read_board(Recommendation.objects.filter(inspection=inspection), as_at)
+    """Everything one source's pack or dashboard shows, read in a fixed number of queries."""
+    context = register_context(
+        Recommendation.objects.filter(inspection=inspection),
+        service=inspection.service,
+        title=str(inspection),
+        as_at=as_at,
+        since=since,
+        meeting=meeting,
+    )
+    context["inspection"] = inspection
+    return context
+
+
+def open_sources(service: Service) -> QuerySet[Inspection]:
+    """A service's open sources: those with a recommendation not closed."""
+    return Inspection.objects.filter(
+        service=service,
+        recommendations__in=Recommendation.objects.exclude(status=Recommendation.Status.CLOSED),
+    ).distinct()
+
+
+def whole_register(service: Service, kinds: list[str] | None = None) -> QuerySet[Recommendation]:
+    """Every recommendation of the service's open sources, of the kinds chosen (all kinds
+    when none are)."""
+    sources = open_sources(service)
+    if kinds:
+        sources = sources.filter(kind__in=kinds)
+    return Recommendation.objects.filter(inspection__in=sources.values("pk"))
+
+
+def register_context(
+    recommendations: QuerySet[Recommendation],
+    *,
+    service: Service,
+    title: str,
+    as_at: datetime.datetime | None = None,
+    since: Since | None = None,
+    meeting: BoardMeeting | None = None,
+) -> dict:
+    """Everything a pack or dashboard of `recommendations` (one source's, or the board's
+    whole register) shows, read in a fixed number of queries."""
+    board = reports.read_board(recommendations, as_at)
     day = timezone.localdate(board.moment)
     readings = MeasureReading.objects.order_by("date")
-    meetings = BoardMeeting.objects.filter(board__service=inspection.service_id)
+    meetings = BoardMeeting.objects.filter(board__service=service.pk)
     if as_at is not None:
         readings = readings.filter(date__lte=day)
         meetings = meetings.filter(date__lte=day)
     measures = list(
-        Measure.objects.filter(recommendation__inspection=inspection)
-        .select_related("recommendation")
+        Measure.objects.filter(recommendation__in=recommendations.values("pk"))
+        .select_related("recommendation__inspection")
         .prefetch_related(Prefetch("readings", queryset=readings, to_attr="readings_then"))
-        .order_by("recommendation__number", "name")
+        .order_by("recommendation__inspection", "recommendation__number", "name")
     )
     context = {
-        "inspection": inspection,
+        "inspection": None,
+        "pack_title": title,
+        "service": service,
         "board": board,
         "positions": board.positions,
         "totals": reports.totals(board.positions),
@@ -79,8 +122,8 @@ def pack_context(
         "generated": board.moment,
         "measures": measures,
         "meetings": list(meetings.order_by("-date")),
-        "marking": inspection.service.protective_marking,
-        "marking_label": ProtectiveMarking(inspection.service.protective_marking).label,
+        "marking": service.protective_marking,
+        "marking_label": ProtectiveMarking(service.protective_marking).label,
         "meeting": meeting,
     }
     if since is not None:
@@ -97,8 +140,8 @@ def about(context: dict) -> list[tuple[str, str]]:
     else:
         position = f"On {_day(moment.date())} at {moment:%H:%M}"
     lines = [
-        ("Board pack", str(context["inspection"])),
-        ("Service", str(context["inspection"].service)),
+        ("Board pack", context["pack_title"]),
+        ("Service", str(context["service"])),
         ("Position", position),
         ("Protective marking", context["marking"] or "None"),
     ]

@@ -11,6 +11,7 @@ from actions.views import (
     people,
     recommendations,
     records,
+    register,
     rounds,
 )
 from actions.views import actions as views
@@ -57,6 +58,8 @@ urlpatterns += [
 urlpatterns += [
     path("inspections/<id:pk>/board/", board.dashboard, name="dashboard"),
     path("inspections/<id:pk>/board-pack/", board.board_pack, name="board_pack"),
+    path("boards/<id:pk>/register/", register.register_dashboard, name="register_dashboard"),
+    path("boards/<id:pk>/register/pack/", register.register_pack, name="register_pack"),
     path("overview/", board.overview, name="overview"),
     path("boards/<id:pk>/meetings/", meetings.meeting_list, name="meeting_list"),
     path("boards/<id:pk>/meetings/new/", meetings.meeting_create, name="meeting_create"),

@@ -304,21 +304,42 @@ class InspectionAdmin(HistoryAdmin):
     list_display = [
         "__str__",
         "service",
+        "kind",
+        "author",
         "framework",
         "published_on",
         "published_rating",
         "published_score",
     ]
-    list_filter = ["framework", "inspectorates", "service__region", "published_rating__name"]
-    search_fields = ["title", "service__name"]
+    list_filter = [
+        "kind",
+        "framework",
+        "inspectorates",
+        "service__region",
+        "published_rating__name",
+    ]
+    search_fields = ["title", "author", "service__name"]
     autocomplete_fields = ["service", "framework", "published_rating", "inspectorates"]
     list_select_related = ["service", "framework", "published_rating"]
     date_hierarchy = "published_on"
     readonly_fields = ["score_comparison"]
     fieldsets = [
-        (None, {"fields": ["service", "framework", "inspectorates", "title", "is_example"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "service",
+                    "kind",
+                    "title",
+                    "author",
+                    "framework",
+                    "inspectorates",
+                    "is_example",
+                ]
+            },
+        ),
         ("Dates", {"fields": ["fieldwork_start", "published_on", "published_month_only"]}),
-        ("Report", {"fields": ["report_file", "report_url"]}),
+        ("Document", {"fields": ["report_file", "report_url"]}),
         (
             "Published result",
             {"fields": ["published_rating", "published_score", "score_comparison"]},

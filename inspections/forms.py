@@ -8,9 +8,10 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.template.defaultfilters import filesizeformat
 
-from inspections.models import Framework, Service
+from inspections.models import Framework, Inspection, Service
 from inspections.services import service_named
 from yjtracker.forms import DateField, GDSForm, IdModelChoiceField, TextField
 from yjtracker.ids import parse_id
@@ -244,3 +245,90 @@ class PreviewForm(GDSForm):
                 self.add_error(names["number"], f"Number {number} is used twice.")
             seen.add(number)
         return data
+
+
+class SourceForm(GDSForm):
+    """A source of recommendations of any kind, recorded by a manager or administrator."""
+
+    service = IdModelChoiceField(queryset=Service.objects.none(), empty_label="Choose")
+    kind = forms.ChoiceField(
+        label="Kind of source",
+        choices=[("", "Choose"), *Inspection.Kind.choices],
+        error_messages={"required": "Choose the kind of source."},
+    )
+    title = TextField(
+        kind="inspection_title",
+        label="Title",
+        rows=None,
+        help_text="As the document names it, e.g. 'Internal audit of case recording'.",
+        error_messages={"required": "Give the source's title."},
+    )
+    author = forms.CharField(
+        label="Author (optional)",
+        required=False,
+        max_length=200,
+        help_text="The body that wrote it, e.g. 'Knowsley Safeguarding Children Partnership'.",
+    )
+    published_on = DateField(
+        label="Date",
+        help_text="The date of the document, for example 3 11 2026.",
+    )
+    report_url = forms.URLField(
+        label="Link to the document (optional)",
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"class": "govuk-input"}),
+        validators=[URLValidator(schemes=["http", "https"])],
+        error_messages={"invalid": "Enter the document's address, starting https://"},
+    )
+    framework = IdModelChoiceField(
+        queryset=Framework.objects.order_by("name"),
+        required=False,
+        empty_label="None: this source has no ratings",
+        label="Rating framework",
+        help_text="Only for an inspection rated under a framework. An administrator enters "
+        "its ratings, or imports the report.",
+    )
+
+    def __init__(self, *args, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services
+        if len(services) == 1:
+            self.fields["service"].initial = services[0].pk
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Inspection.Kind.INSPECTION and not data.get("framework"):
+            self.add_error("framework", "An inspection needs its framework.")
+        return data
+
+
+class RecommendationAddForm(GDSForm):
+    """One recommendation of a source, as its document words it."""
+
+    number = forms.IntegerField(
+        label="Number",
+        min_value=1,
+        max_value=999,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
+        error_messages={
+            "required": "Give the recommendation's number.",
+            "invalid": "Enter the number as digits, for example 3.",
+            "min_value": "Enter a number from 1 to 999.",
+            "max_value": "Enter a number from 1 to 999.",
+        },
+    )
+    addressee = TextField(
+        kind="addressee",
+        label="Who it is for (optional)",
+        required=False,
+        rows=None,
+        help_text="e.g. 'The YOS manager' or 'The management board'.",
+    )
+    text = TextField(
+        kind="recommendation_text",
+        label="Recommendation",
+        rows=5,
+        error_messages={"required": "Give the recommendation's words."},
+    )

@@ -465,12 +465,52 @@ class InspectionQuerySet(models.QuerySet):
 
 
 class Inspection(models.Model):
+    """A source of recommendations: an inspection under a framework, or a source without a
+    rating framework (a thematic inspection, a safeguarding practice review, YJB oversight,
+    a National Standards audit, an internal audit, a peer review, the youth justice plan).
+
+    The model keeps its historical name (every recommendation, plan and pack refers to it);
+    pages and the README call these "sources". See README, "Sources of recommendations".
+    """
+
+    class Kind(models.TextChoices):
+        INSPECTION = "inspection", "Inspection"
+        JOINT_INSPECTION = "joint_inspection", "Joint targeted area inspection"
+        THEMATIC = "thematic_inspection", "Thematic inspection"
+        SAFEGUARDING_REVIEW = "safeguarding_review", "Child safeguarding practice review"
+        YJB_OVERSIGHT = "yjb_oversight", "YJB oversight"
+        NATIONAL_STANDARDS = "national_standards", "National Standards audit"
+        INTERNAL_AUDIT = "internal_audit", "Internal audit"
+        PEER_REVIEW = "peer_review", "Peer review"
+        YOUTH_JUSTICE_PLAN = "youth_justice_plan", "Youth justice plan"
+
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="inspections")
-    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="inspections")
+    kind = models.CharField(
+        max_length=30,
+        choices=Kind.choices,
+        default=Kind.INSPECTION,
+        help_text="What kind of source the recommendations come from.",
+    )
+    author = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The body that wrote it, e.g. 'Knowsley Safeguarding Children Partnership' "
+        "(blank for an inspection: its inspectorates are shown).",
+    )
+    framework = models.ForeignKey(
+        Framework,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+        help_text="The rating framework, for an inspection; blank for a source without ratings.",
+    )
     inspectorates = models.ManyToManyField(
         Inspectorate,
         related_name="inspections",
-        help_text="The inspectorate, or every inspectorate of a joint inspection.",
+        blank=True,
+        help_text="The inspectorate, or every inspectorate of a joint inspection (blank for a "
+        "source no inspectorate wrote).",
     )
     title = models.CharField(max_length=200, blank=True, help_text="Blank: built from the service.")
     fieldwork_start = models.DateField(null=True, blank=True)
@@ -481,7 +521,7 @@ class Inspection(models.Model):
         default=False, help_text="Tick when the report gives only the month of publication."
     )
     report_file = models.FileField(upload_to="reports/%Y/", blank=True)
-    report_url = models.URLField(blank=True)
+    report_url = models.URLField(blank=True, help_text="A link to the document, if published.")
     published_rating = models.ForeignKey(
         RatingLevel,
         on_delete=models.PROTECT,
@@ -505,15 +545,40 @@ class Inspection(models.Model):
 
     class Meta:
         ordering = ["service__name", "-published_on"]
+        verbose_name = "source"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="inspection") | Q(framework__isnull=False),
+                name="an_inspection_has_a_framework",
+                violation_error_message="An inspection needs its framework.",
+            )
+        ]
 
     def __str__(self) -> str:
         if self.title:
             return self.title
-        year = self.published_on.year if self.published_on else "undated"
-        return f"{self.service} {year}"
+        return self.untitled_name(self.kind, str(self.service), self.published_on)
 
     def get_absolute_url(self) -> str:
         return reverse("inspection_detail", args=[self.pk])
+
+    @classmethod
+    def untitled_name(cls, kind: str, service_name: str, published_on) -> str:
+        """The name of an untitled source (the pages' and the API's)."""
+        year = published_on.year if published_on else "undated"
+        if kind == cls.Kind.INSPECTION:
+            return f"{service_name} {year}"
+        return f"{cls.Kind(kind).label}: {service_name} {year}"
+
+    @property
+    def is_inspection(self) -> bool:
+        """Rated under a framework: shown as an inspection, with its ratings."""
+        return self.framework_id is not None
+
+    @property
+    def noun(self) -> str:
+        """What pages call it: "inspection" when it has a framework, else "source"."""
+        return "inspection" if self.is_inspection else "source"
 
     def clean(self):
         super().clean()
@@ -521,6 +586,12 @@ class Inspection(models.Model):
         if moved(self, "framework_id") and (self.ratings.exists() or self.findings.exists()):
             raise ValidationError(
                 {"framework": "The inspection has ratings or findings under its framework."}
+            )
+        if self.kind == self.Kind.INSPECTION and not self.framework_id:
+            raise ValidationError({"framework": "An inspection needs its framework."})
+        if not self.framework_id and (self.published_rating_id or self.published_score is not None):
+            raise ValidationError(
+                {"published_rating": "A source without a framework has no rating or score."}
             )
         if (
             self.published_rating_id
@@ -533,6 +604,16 @@ class Inspection(models.Model):
 
     def score_summary(self) -> rules.ScoreSummary:
         """Computed score and rating next to the published ones (uses prefetched ratings)."""
+        if self.framework is None:
+            return rules.summarise_score(
+                has_points=False,
+                ratings=[],
+                bands=[],
+                levels=[],
+                scored_standards=0,
+                published_score=None,
+                published_rating=None,
+            )
         levels = list(self.framework.levels.all())
         bands = list(self.framework.score_bands.all())
         ratings = [(r.standard.counts_towards_score, r.level) for r in self.ratings.all()]

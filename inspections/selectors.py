@@ -15,7 +15,7 @@ def inspection_with_ratings() -> QuerySet[Inspection]:
     """Inspections with everything the inspection page shows prefetched (scope them with
     `for_user`)."""
     return Inspection.objects.select_related(
-        "service", "framework", "published_rating"
+        "service__board", "framework", "published_rating"
     ).prefetch_related(
         "inspectorates",
         "framework__levels",

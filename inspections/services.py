@@ -32,8 +32,9 @@ NOT_RATED = "Not rated"
 def find_duplicate(
     *, service: Service, framework: Framework, fieldwork_start, published_on
 ) -> Inspection | None:
-    """An inspection of the same service already recorded for the same fieldwork or month."""
-    same = Inspection.objects.filter(service=service)
+    """An inspection of the same service already recorded for the same fieldwork or month
+    (sources without a framework, such as an audit that month, are not inspections)."""
+    same = Inspection.objects.filter(service=service, framework__isnull=False)
     if fieldwork_start:
         match = same.filter(fieldwork_start=fieldwork_start).first()
         if match:
@@ -228,3 +229,46 @@ def recommendation_add(
     rec = Recommendation(inspection=source, number=number, text=text, addressee=addressee)
     attributed(rec, by).save()
     return rec
+
+
+@transaction.atomic
+def source_record(
+    *,
+    service: Service,
+    by,
+    kind: str,
+    title: str,
+    published_on: datetime.date | None,
+    author: str = "",
+    report_url: str = "",
+    framework: Framework | None = None,
+) -> Inspection:
+    """Record a source of recommendations of any kind (an inspection under a framework, or
+    a thematic inspection, a practice review, an audit, the youth justice plan ...) for a
+    service: its YOS managers and administrators may. An inspection needs its framework;
+    its ratings are entered by an administrator or the report import. The history row names
+    `by`."""
+    perms.require(
+        perms.can_edit_plan(by, service.pk),
+        "Only a YOS manager or an administrator can record a source.",
+    )
+    if kind not in Inspection.Kind.values:
+        raise ValidationError({"kind": "Choose the kind of source."})
+    if not title.strip():
+        raise ValidationError({"title": "Give the source's title."})
+    limits.check(inspection_title=title)
+    source = Inspection(
+        service=service,
+        kind=kind,
+        title=title.strip(),
+        author=author.strip(),
+        published_on=published_on,
+        published_month_only=False,
+        report_url=report_url,
+        framework=framework,
+    )
+    source.full_clean(exclude=["report_file"])
+    attributed(source, by, "Recorded on the source page.").save()
+    if framework is not None:
+        source.inspectorates.add(framework.inspectorate)
+    return source

@@ -62,7 +62,13 @@ def make_recommendation(
 
 
 def knowsley_rec(number: int) -> Recommendation:
-    return Recommendation.objects.get(inspection__service__slug="knowsley", number=number)
+    """Recommendation `number` of Knowsley's 2023 inspection (the demo's other sources of
+    recommendations number theirs from 1 too)."""
+    return Recommendation.objects.get(
+        inspection__service__slug="knowsley",
+        inspection__fieldwork_start__isnull=False,
+        number=number,
+    )
 
 
 def knowsley_action(reference: str):
@@ -72,6 +78,7 @@ def knowsley_action(reference: str):
     rec, number = (int(n) for n in reference.split("."))
     return Action.objects.get(
         plan__recommendation__inspection__service__slug="knowsley",
+        plan__recommendation__inspection__fieldwork_start__isnull=False,
         plan__recommendation__number=rec,
         number=number,
     )

@@ -51,7 +51,7 @@ from actions.forms import (
     UpdateLinkForm,
 )
 from actions.forms_round import RoundRowForm
-from inspections.forms import PreviewForm, UploadForm
+from inspections.forms import PreviewForm, RecommendationAddForm, SourceForm, UploadForm
 from inspections.importer.parse import parse_report
 from tests.actions.test_permissions import (
     ADMIN,
@@ -120,6 +120,10 @@ FIELDS: dict[str, dict[str, list[str]]] = {
     "inspection_detail": {"GET": []},
     "dashboard": {"GET": POSITION_PARAMS},
     "board_pack": {"GET": BOARD_PARAMS},
+    "register_dashboard": {"GET": ["as_at", "kind"]},
+    "register_pack": {"GET": [*BOARD_PARAMS, "kind"]},
+    "source_create": {"GET": [], "POST": form_fields(SourceForm)},
+    "recommendation_create": {"GET": [], "POST": form_fields(RecommendationAddForm)},
     "recommendation_detail": {"GET": []},
     "action_detail": {"GET": []},
     "evidence_download": {"GET": []},

@@ -91,6 +91,8 @@ def inspection_values(queryset: QuerySet[Inspection]) -> QuerySet:
         "service_id",
         "service__name",
         "title",
+        "kind",
+        "author",
         "framework__name",
         "fieldwork_start",
         "published_on",
@@ -118,12 +120,14 @@ def inspection_rows(rows: list[dict], link: Links) -> list[dict]:
 def _inspection(row: dict, inspectorates: str, link: Links) -> dict:
     published = row["published_on"]
     # The pages' name for an untitled inspection (`Inspection.__str__`).
-    title = row["title"] or f"{row['service__name']} {published.year if published else 'undated'}"
+    title = row["title"] or Inspection.untitled_name(row["kind"], row["service__name"], published)
     return {
         "id": row["pk"],
         "service_id": row["service_id"],
         "service": row["service__name"],
         "title": title,
+        "kind": row["kind"],
+        "author": row["author"],
         "framework": row["framework__name"],
         "inspectorates": inspectorates,
         "fieldwork_start": row["fieldwork_start"],

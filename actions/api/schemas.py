@@ -47,7 +47,13 @@ class InspectionOut(Schema):
     service_id: int
     service: str = Field(description="The service's name, e.g. 'Knowsley YOS'.")
     title: str = Field(description="As the pages name it, e.g. 'Knowsley YOS 2023'.")
-    framework: str
+    kind: str = Field(
+        description="The kind of source: inspection, joint_inspection, thematic_inspection, "
+        "safeguarding_review, yjb_oversight, national_standards, internal_audit, peer_review, "
+        "youth_justice_plan."
+    )
+    author: str = Field(description="The body that wrote it (blank for an inspection).")
+    framework: str | None = Field(description="The rating framework; null for a source without.")
     inspectorates: str = Field(description="Short names, joined: e.g. 'HMIP' or 'HMIP, Ofsted'.")
     fieldwork_start: datetime.date | None
     published_on: datetime.date | None

@@ -10,11 +10,13 @@ as at its day once it has passed, and what changed since the meeting before it.
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -48,11 +50,11 @@ def _form_data(query: QueryDict) -> QueryDict:
     return data
 
 
-def _position(request, inspection: Inspection, *, with_since: bool) -> dict:
+def read_position(request, service_id: int, *, with_since: bool) -> dict:
     """The position and "since" the page asks for; a bad value is shown on the form and the
     position now is shown instead."""
     today = timezone.localdate()
-    meetings = BoardMeeting.objects.filter(board__service=inspection.service_id).order_by("-date")
+    meetings = BoardMeeting.objects.filter(board__service=service_id).order_by("-date")
     data = _form_data(request.GET)
     asked = any(key.startswith(("as_at", "since")) for key in data)
     form_class = PositionForm if with_since else AsAtForm
@@ -100,10 +102,27 @@ def _get_inspection(request, pk: int) -> Inspection:
 
 def dashboard(request, pk: int):
     inspection = _get_inspection(request, pk)
-    position = _position(request, inspection, with_since=False)
+    position = read_position(request, inspection.service_id, with_since=False)
     context = packs.pack_context(inspection, as_at=position["as_at"])
+    context.update(
+        {
+            "pack_url": reverse("board_pack", args=[inspection.pk]),
+            "back_url": inspection.get_absolute_url(),
+            "back_label": f"Back to the {inspection.noun}",
+            "actions_query": f"inspection={inspection.pk}",
+        }
+    )
+    return render_dashboard(request, context, position)
+
+
+def render_dashboard(request, context: dict, position: dict):
+    """The dashboard page of a pack context (one source's, or the whole register)."""
+    service = context["service"]
     points = trend.progress_over_time(context["board"]) if position["as_at"] is None else []
     context.update(position)
+    context["pack_links"] = _pack_links(
+        context["pack_url"], context.get("pack_params", []), position["as_at_text"]
+    )
     context.update(
         {
             "glance": reports.at_a_glance(context["positions"]),
@@ -114,8 +133,8 @@ def dashboard(request, pk: int):
                 {"measure": m, "chart": charts.measure_line(m, m.readings_then)}
                 for m in context["measures"]
             ],
-            "can_run_meetings": perms.can_run_meetings(request.user, inspection.service_id),
-            "board_id": getattr(getattr(inspection.service, "board", None), "pk", None),
+            "can_run_meetings": perms.can_run_meetings(request.user, service.pk),
+            "board_id": getattr(getattr(service, "board", None), "pk", None),
         }
     )
     return render(request, "actions/dashboard.html", context, status=_status(position))
@@ -125,17 +144,23 @@ def dashboard(request, pk: int):
 def board_pack(request, pk: int):
     """The board pack: printable page, or ?format=pdf|xlsx|csv."""
     inspection = _get_inspection(request, pk)
-    position = _position(request, inspection, with_since=True)
+    position = read_position(request, inspection.service_id, with_since=True)
     context = packs.pack_context(
         inspection,
         as_at=position["as_at"],
         since=position["since_choice"],
         meeting=position["meeting"],
     )
+    context["back_url"] = reverse("dashboard", args=[inspection.pk])
+    return render_pack(request, context, position, name=str(inspection))
+
+
+def render_pack(request, context: dict, position: dict, *, name: str):
+    """The pack of a pack context as a page, or ?format=pdf|xlsx|csv."""
     context.update(position)
     fmt = request.GET.get("format", "")
     day = position["as_at_text"] or timezone.localdate().isoformat()
-    name = slugify(f"{inspection} board pack {day}")
+    name = slugify(f"{name} board pack {day}")
     if fmt == "xlsx":
         response = HttpResponse(
             packs.xlsx(context),
@@ -150,7 +175,7 @@ def board_pack(request, pk: int):
     if fmt == "pdf":
         if not packs.exports.pdf_available():
             messages.error(request, "PDF is not available on this server: use Print instead.")
-            return redirect("board_pack", pk=inspection.pk)
+            return redirect(request.path)
         response = HttpResponse(packs.pdf(context), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
         return response
@@ -159,8 +184,18 @@ def board_pack(request, pk: int):
     return render(request, "actions/board_pack.html", context, status=_status(position))
 
 
+def _pack_links(url: str, params: list[tuple[str, str]], as_at_text: str) -> dict[str, str]:
+    """The pack's page and downloads, for the position and sources the dashboard shows."""
+    base = [*params, *([("as_at", as_at_text)] if as_at_text else [])]
+    links = {"page": f"{url}?{urlencode(base)}" if base else url}
+    for fmt in ("pdf", "xlsx", "csv"):
+        links[fmt] = f"{url}?{urlencode([*params, ('format', fmt), *base[len(params) :]])}"
+    return links
+
+
 def _status(position: dict) -> int:
-    return 400 if position["form"].is_bound and position["form"].errors else 200
+    refused = position["form"].is_bound and position["form"].errors
+    return 400 if refused or position.get("kind_errors") else 200
 
 
 def _download_query(request) -> str:

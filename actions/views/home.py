@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from actions import selectors
 from inspections import permissions as perms
-from inspections.models import Inspection, Role
+from inspections.models import Board, Inspection, Role
 
 
 def home(request):
@@ -23,6 +23,7 @@ def home(request):
         action.display_rag = selectors.display_rag(action, today)
     context = {
         "inspections": inspections,
+        "boards": Board.objects.for_user(request.user).order_by("name"),
         "my_actions": my_actions,
         "today": today,
         "is_chair": Role.CHAIR in roles,

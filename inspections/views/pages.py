@@ -46,5 +46,6 @@ def inspection_detail(request, pk: int):
             "sections": sections,
             "stated_elsewhere": stated_elsewhere,
             "recommendations": inspection.recommendations.all(),
+            "can_add": perms.can_edit_plan(request.user, inspection),
         },
     )

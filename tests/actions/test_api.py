@@ -105,8 +105,13 @@ def test_the_index_lists_every_list_and_the_schema(manager):
 def test_inspections_are_those_of_the_users_services(manager, knowsley_demo):
     body = get(api_client(manager), "inspections/").json()
 
-    assert body["count"] == 1 and body["next"] is None and body["previous"] is None
-    [row] = body["results"]
+    # Knowsley's sources of every kind (the 2023 inspection and the demo's other sources).
+    knowsley = Inspection.objects.filter(service=knowsley_demo.service)
+    assert body["count"] == knowsley.count() > 1
+    assert body["next"] is None and body["previous"] is None
+    assert {r["id"] for r in body["results"]} == set(knowsley.values_list("pk", flat=True))
+    [row] = [r for r in body["results"] if r["id"] == knowsley_demo.pk]
+    assert row["kind"] == "inspection" and row["framework"]
     assert row["id"] == knowsley_demo.pk
     assert row["service"] == "Knowsley YOS"
     assert row["title"] == str(knowsley_demo)
@@ -123,7 +128,7 @@ def test_a_superuser_token_sees_every_service_as_on_the_pages(administrator):
 
 
 def test_recommendations_carry_status_plan_owner_and_themes(manager, knowsley_demo):
-    body = get(api_client(manager), "recommendations/").json()
+    body = get(api_client(manager), "recommendations/", inspection=knowsley_demo.pk).json()
 
     assert [r["number"] for r in body["results"]] == [1, 2, 3, 4]
     rec = Recommendation.objects.get(inspection=knowsley_demo, number=2)

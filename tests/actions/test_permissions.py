@@ -487,6 +487,33 @@ def reading_of_demo_measure(demo: Demo) -> Built:
     return {"pk": demo_measure(demo).pk}, {**date_fields("date", demo.today), "value": "61"}
 
 
+def register_pack_as(fmt: str) -> Callable[[Demo], Built]:
+    def build(demo: Demo) -> Built:
+        query = {"kind": "internal_audit"}
+        return {"pk": demo.inspection.service.board.pk}, (query | ({"format": fmt} if fmt else {}))
+
+    build.__name__ = f"register_pack_{fmt or 'page'}"
+    return build
+
+
+def new_source(demo: Demo) -> Built:
+    return {}, {
+        "service": str(demo.inspection.service_id),
+        "kind": "peer_review",
+        "title": "Peer review of out-of-court work",
+        "author": "A neighbouring youth justice service",
+        **date_fields("published_on", demo.today),
+    }
+
+
+def recommendation_of_a_source(demo: Demo) -> Built:
+    return {"pk": demo.inspection.pk}, {
+        "number": "9",
+        "addressee": "The YOS manager",
+        "text": "Review how out-of-court decisions are recorded.",
+    }
+
+
 def knowsley_service(demo: Demo) -> Built:
     return {"pk": demo.inspection.service_id}, {}
 
@@ -696,6 +723,21 @@ ROUTES: dict[str, list[Case]] = {
     "overview": [Case(no_args, "GET", staff_read(outsider=SEES_NONE))],
     "inspection_detail": [Case(knowsley_inspection, "GET", staff_read())],
     "dashboard": [Case(knowsley_inspection, "GET", staff_read())],
+    # The board's whole register: every open source of the service, in one dashboard and pack.
+    "register_dashboard": [Case(knowsley_board, "GET", staff_read())],
+    "register_pack": [
+        Case(register_pack_as(""), "GET", staff_read(), "page"),
+        Case(register_pack_as("csv"), "GET", staff_read(), "csv"),
+        Case(register_pack_as("xlsx"), "GET", staff_read(), "xlsx"),
+        Case(register_pack_as("pdf"), "GET", staff_read(), "pdf"),
+    ],
+    # Sources of any kind and their recommendations: YOS managers (and administrators). The
+    # page is for one's own services: another service's manager may not choose Knowsley.
+    "source_create": [
+        Case(no_args, "GET", knowsley_write(MANAGER, granted=OK) | {"outsider": OK}, "form"),
+        Case(new_source, "POST", knowsley_write(MANAGER) | {"outsider": ALLOWED}, "submit"),
+    ],
+    "recommendation_create": write_with_form_page(recommendation_of_a_source, MANAGER),
     "board_pack": [
         Case(board_pack_as(""), "GET", staff_read(), "page"),
         Case(board_pack_as("csv"), "GET", staff_read(), "csv"),
@@ -889,6 +931,7 @@ def snapshot() -> dict:
         "readings": list(MeasureReading.objects.values_list("pk", "value")),
         "people": list(Person.objects.values_list("pk", "name", "job_title", "is_active")),
         "notifications": list(Notification.objects.values_list("pk", "read_at")),
+        "sources": list(Inspection.objects.values_list("pk", "kind", "title", "author")),
     }
 
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from actions import services
 from actions.models import RAG, Action, BoardMeeting, IssuedPack, Measure, MeasureReading
+from inspections import services as source_services
 from inspections.models import Finding, Inspection, Person, Recommendation, Theme
 from tests import factories
 
@@ -49,6 +50,9 @@ class World:
         self.managers_person = Person.objects.get(service=self.service, user=self.manager)
         self.other_person = Person.objects.get(service=self.service, name="Police representative")
         self._serial = 0
+        self.audit = Inspection.objects.get(
+            service=self.service, kind=Inspection.Kind.INTERNAL_AUDIT
+        )
         self._add_one_of_each()
 
     def rec(self, number: int) -> Recommendation:
@@ -153,8 +157,34 @@ class World:
         for i in range(MANY // 5):
             services.person_add(service_id=self.service.pk, by=self.manager, name=f"Partner {i}")
             self._evidence(self.proposed_action)
+        self._sources(2)
+        for number in range(2, 2 + MANY // 5):
+            rec = source_services.recommendation_add(
+                source=self.audit, by=self.manager, number=number, text=f"Audit point {number}."
+            )
+            self._plan_with_one_action(rec)
 
     # --- helpers -------------------------------------------------------------------------
+
+    def _sources(self, per_kind: int) -> None:
+        """Sources of every kind, each with two recommendations, one of them with a plan."""
+        framework = self.inspection.framework
+        for kind in Inspection.Kind.values:
+            for i in range(per_kind):
+                source = source_services.source_record(
+                    service=self.service,
+                    by=self.manager,
+                    kind=kind,
+                    title=f"{kind} source {i}",
+                    author="An author",
+                    published_on=self._days(-30 - i),
+                    framework=framework if kind == Inspection.Kind.INSPECTION else None,
+                )
+                for number in (1, 2):
+                    rec = source_services.recommendation_add(
+                        source=source, by=self.manager, number=number, text=f"Do {number}."
+                    )
+                self._plan_with_one_action(rec)
 
     def _next(self) -> int:
         self._serial += 1
@@ -388,6 +418,33 @@ PAGES = {
         r"<li>",
     ),
     "overview": Page("viewer", lambda w: reverse("overview"), None),
+    "whole register dashboard": Page(
+        "manager", lambda w: reverse("register_dashboard", args=[w.service.board.pk]), TABLE_ROW
+    ),
+    "whole register dashboard of some kinds, as at a past day": Page(
+        "viewer",
+        lambda w: (
+            reverse("register_dashboard", args=[w.service.board.pk])
+            + f"?kind=inspection&kind=internal_audit&as_at={w.yesterday}"
+        ),
+        TABLE_ROW,
+    ),
+    "whole register pack": Page(
+        "chair", lambda w: reverse("register_pack", args=[w.service.board.pk]), TABLE_ROW
+    ),
+    "whole register pack XLSX of some kinds": Page(
+        "viewer",
+        lambda w: (
+            reverse("register_pack", args=[w.service.board.pk])
+            + "?kind=peer_review&kind=inspection&format=xlsx"
+        ),
+        None,
+    ),
+    "a source without a framework": Page(
+        "manager",
+        lambda w: reverse("inspection_detail", args=[w.audit.pk]),
+        r'href="/recommendations/\d+/"',
+    ),
     "board dashboard as at a past day": Page(
         "viewer",
         lambda w: reverse("dashboard", args=[w.inspection.pk]) + f"?as_at={w.yesterday}",

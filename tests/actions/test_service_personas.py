@@ -429,6 +429,17 @@ CALLS: dict[str, Call] = {
         ),
         EDITORS,
     ),
+    "source_record": Call(
+        lambda d: d.inspection.service,
+        lambda service, u: inspection_services.source_record(
+            service=service,
+            by=u,
+            kind="internal_audit",
+            title="Internal audit of case recording",
+            published_on=None,
+        ),
+        EDITORS,
+    ),
 }
 
 # Public services that act for no one else, each tested where its rule lives.

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from actions.demo import load_example_board, load_example_plans, load_sefton_plan
-from inspections import demo
+from inspections import demo, demo_sources
 from inspections.frameworks import available_frameworks, load_framework
 
 
@@ -28,6 +28,7 @@ class Command(BaseCommand):
         plans = load_example_plans(knowsley)
         load_example_board(knowsley)
         load_sefton_plan()
+        demo_sources.load_knowsley_sources()
         self.stdout.write(self.style.SUCCESS(f"Demo loaded ({plans} example plans created)."))
         self.stdout.write("")
         self.stdout.write("Sign in at http://127.0.0.1:8000/ with any of these demo accounts,")
