@@ -30,6 +30,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yjtracker.settings")
 os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key-not-for-production")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+# Page cost, not sign-in: the benchmark logins are not asked for a second factor.
+os.environ.setdefault("MFA_REQUIRED_FOR", "")
 hosts = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h]
 os.environ["DJANGO_ALLOWED_HOSTS"] = ",".join([*hosts, "testserver", "127.0.0.1", "localhost"])
 
